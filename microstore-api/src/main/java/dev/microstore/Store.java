@@ -1,0 +1,153 @@
+package dev.microstore;
+
+import java.util.List;
+
+/**
+ * A key-value store with Go-Micro's semantics: records in databases and tables.
+ *
+ * <p>A <em>database</em> is a named keyspace (for NATS, a Key-Value bucket); it comes into being
+ * with its first write. A <em>table</em> is the key prefix {@code <table>_} inside a database: key
+ * {@code K} in table {@code T} is the same record as key {@code T_K} without a table. Options that
+ * name no database or table use the store's defaults (database {@code default}, no table, unless
+ * the store was built with others).
+ *
+ * <p>Results of prefix and suffix reads and of lists are sorted by key ({@link String#compareTo}
+ * order) before offset and limit apply, so paging is stable. Reads and lists never create a
+ * database; a database that does not exist reads as empty.
+ *
+ * <p>Implementations are thread-safe. A store is ready when it is returned by its builder or by
+ * {@link Stores#open(String)}; each implementation documents whether it connects eagerly. After
+ * {@link #close()}, every method except {@code close} throws {@link IllegalStateException}.
+ *
+ * <p>Failures are {@link StoreException}s: {@link NotFoundException} for an exact read of a missing
+ * key, {@link ConflictException} for a failed condition. Invalid arguments throw {@link
+ * IllegalArgumentException} naming the value and the rule, and nothing is written.
+ */
+public interface Store extends AutoCloseable {
+
+  /**
+   * Reads one exact key from the default database and table (Go: {@code Read(key)}).
+   *
+   * @param key the key
+   * @return a list holding the one record
+   * @throws NotFoundException if the key has no live record
+   * @throws IllegalArgumentException if the key is empty or invalid for this store
+   * @throws StoreException if the backend fails
+   */
+  default List<Record> read(String key) {
+    return read(key, ReadOptions.defaults());
+  }
+
+  /**
+   * Reads records: one exact key, or every key with {@code key} as prefix and/or suffix, according
+   * to the options.
+   *
+   * @param key the exact key, or the prefix/suffix to match (may be empty for a prefix read, which
+   *     then matches every key of the table)
+   * @param options where to read and how to match
+   * @return the records, sorted by key, after offset and limit; keys are without the table prefix
+   * @throws NotFoundException if an exact read finds no live record
+   * @throws IllegalArgumentException if the key is invalid for this store
+   * @throws StoreException if the backend fails
+   */
+  List<Record> read(String key, ReadOptions options);
+
+  /**
+   * Writes (creates or replaces) a record in the default database and table.
+   *
+   * @param record the record
+   * @return the record's new revision
+   * @throws IllegalArgumentException if the record is invalid for this store
+   * @throws StoreException if the backend fails
+   */
+  default long write(Record record) {
+    return write(record, WriteOptions.defaults());
+  }
+
+  /**
+   * Writes (creates or replaces) a record, creating the database if it does not exist.
+   *
+   * @param record the record; its key is relative to the table of the options
+   * @param options where to write, the record's lifetime and an optional condition
+   * @return the record's new revision
+   * @throws ConflictException if a condition of the options does not hold; nothing was written
+   * @throws IllegalArgumentException if the record or options are invalid for this store
+   * @throws StoreException if the backend fails
+   */
+  long write(Record record, WriteOptions options);
+
+  /**
+   * Deletes a key from the default database and table; deleting a missing key is not an error.
+   *
+   * @param key the key
+   * @throws IllegalArgumentException if the key is empty or invalid for this store
+   * @throws StoreException if the backend fails
+   */
+  default void delete(String key) {
+    delete(key, DeleteOptions.defaults());
+  }
+
+  /**
+   * Deletes a key; deleting a missing key, or a key of a missing database, is not an error (unless
+   * a revision condition is set).
+   *
+   * @param key the key, relative to the table of the options
+   * @param options where to delete and an optional condition
+   * @throws ConflictException if the revision condition does not hold; nothing was deleted
+   * @throws IllegalArgumentException if the key is invalid for this store
+   * @throws StoreException if the backend fails
+   */
+  void delete(String key, DeleteOptions options);
+
+  /**
+   * Lists every key of the default database and table, sorted.
+   *
+   * @return the keys
+   * @throws StoreException if the backend fails
+   */
+  default List<String> list() {
+    return list(ListOptions.defaults());
+  }
+
+  /**
+   * Lists keys, sorted, after filtering, offset and limit.
+   *
+   * @param options where to list and which keys to keep
+   * @return the keys; without the table prefix when a table is given
+   * @throws StoreException if the backend fails
+   */
+  List<String> list(ListOptions options);
+
+  /**
+   * The names of the databases that exist, sorted.
+   *
+   * @return the database names
+   * @throws StoreException if the backend fails
+   */
+  List<String> databases();
+
+  /**
+   * Deletes a whole database and every record in it (Go: {@code Delete(name, DeleteBucket())}).
+   *
+   * @param database the database name
+   * @return true if the database existed
+   * @throws IllegalArgumentException if the name is empty or invalid for this store
+   * @throws StoreException if the backend fails
+   */
+  boolean deleteDatabase(String database);
+
+  /**
+   * Releases the store's resources. Idempotent; afterwards every other method throws {@link
+   * IllegalStateException}.
+   */
+  @Override
+  void close();
+
+  /**
+   * A readable description of the store: its kind and its defaults, never secrets.
+   *
+   * @return the description, for example {@code memory:?database=default}
+   */
+  @Override
+  String toString();
+}
