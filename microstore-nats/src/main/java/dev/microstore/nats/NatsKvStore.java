@@ -1,0 +1,563 @@
+package dev.microstore.nats;
+
+import dev.microstore.ConflictException;
+import dev.microstore.DeleteOptions;
+import dev.microstore.ListOptions;
+import dev.microstore.NotFoundException;
+import dev.microstore.ReadOptions;
+import dev.microstore.Record;
+import dev.microstore.Store;
+import dev.microstore.StoreException;
+import dev.microstore.WriteOptions;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/** The NATS JetStream KV store; see {@link NatsStore}. */
+final class NatsKvStore implements Store {
+  static final String KV_OPERATION = "KV-Operation";
+  static final String NO_MESSAGE_FOUND_TEXT = "no message found";
+  static final int NO_MESSAGE_FOUND = 10037;
+
+  private final Connection connection;
+  private final boolean ownsConnection;
+  private final JetStream js;
+  private final JetStreamManagement jsm;
+  private final KeyValueManagement kvm;
+  private final Buckets buckets;
+  private final KeyCodec keys;
+  private final String defaultDatabase;
+  private final @Nullable String defaultTable;
+  private final Duration timeout;
+  private final String description;
+  private final Clock clock = Clock.systemUTC();
+  private volatile boolean closed;
+
+  NatsKvStore(
+      Connection connection,
+      boolean ownsConnection,
+      JetStream js,
+      JetStreamManagement jsm,
+      KeyValueManagement kvm,
+      Buckets buckets,
+      KeyCodec keys,
+      String defaultDatabase,
+      @Nullable String defaultTable,
+      Duration timeout,
+      String description) {
+    this.connection = connection;
+    this.ownsConnection = ownsConnection;
+    this.js = js;
+    this.jsm = jsm;
+    this.kvm = kvm;
+    this.buckets = buckets;
+    this.keys = keys;
+    this.defaultDatabase = defaultDatabase;
+    this.defaultTable = defaultTable;
+    this.timeout = timeout;
+    this.description = description;
+  }
+
+  // ---------------------------------------------------------------- read
+
+  @Override
+  public List<Record> read(String key, ReadOptions options) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    String table = options.table().orElse(defaultTable);
+    String scope = scope(table);
+    if (options.exact()) {
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
+      }
+      String stored = storedKey(scope + key, key, table);
+      Record r = readExact(db, stored, key);
+      if (r == null) {
+        throw new NotFoundException(key, db);
+      }
+      return List.of(r);
+    }
+    int keep = options.limit() == 0 ? Integer.MAX_VALUE : options.offset() + options.limit();
+    if (keep < 0) {
+      keep = Integer.MAX_VALUE;
+    }
+    TreeMap<String, Record> page = new TreeMap<>();
+    int cap = keep;
+    Instant now = clock.instant();
+    boolean scanned =
+        scan(
+            db,
+            false,
+            (relative, msg) -> {
+              if ((options.prefix() && !relative.startsWith(key))
+                  || (options.suffix() && !relative.endsWith(key))) {
+                return;
+              }
+              if (page.size() >= cap && relative.compareTo(page.lastKey()) > 0) {
+                return;
+              }
+              Record r = toRecord(relative, msg.getData(), msg.metaData().streamSequence(), now);
+              if (r == null) {
+                return;
+              }
+              page.put(relative, r);
+              if (page.size() > cap) {
+                page.pollLastEntry();
+              }
+            },
+            scope);
+    if (!scanned) {
+      return List.of();
+    }
+    return page(new ArrayList<>(page.values()), options.offset());
+  }
+
+  private @Nullable Record readExact(String db, String stored, String key) {
+    for (int attempt = 0; ; attempt++) {
+      if (buckets.find(db).isEmpty()) {
+        return null;
+      }
+      MessageInfo mi;
+      try {
+        mi = jsm.getLastMessage(streamName(db), subject(db, stored));
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
+          return null;
+        }
+        if (NatsErrors.bucketGone(e) && attempt == 0) {
+          buckets.forget(db);
+          continue;
+        }
+        throw NatsErrors.wrap(what("reading", key, db), e);
+      } catch (IOException | RuntimeException e) {
+        if (NatsErrors.bucketGone(e) && attempt == 0) {
+          buckets.forget(db);
+          continue;
+        }
+        throw NatsErrors.wrap(what("reading", key, db), e);
+      }
+      if (mi == null || isDeleteMarker(mi.getHeaders())) {
+        return null;
+      }
+      return toRecord(key, mi.getData(), mi.getSeq(), clock.instant());
+    }
+  }
+
+  /** Decodes a stored value into a record, or null when it has expired. */
+  private @Nullable Record toRecord(
+      String key, byte @Nullable [] stored, long revision, Instant now) {
+    EnvelopeCodec.Decoded d = EnvelopeCodec.decode(stored == null ? new byte[0] : stored);
+    Duration left = Duration.ZERO;
+    if (d.expiresAt != null) {
+      left = Duration.between(now, d.expiresAt);
+      if (left.isNegative() || left.isZero()) {
+        return null;
+      }
+    }
+    Record.Builder b = Record.builder(key).value(d.data).expiry(left).revision(revision);
+    try {
+      b.metadata(d.metadata);
+    } catch (IllegalArgumentException tooDeep) {
+      // metadata this API cannot represent (nested deeper than its limit): the value is kept
+    }
+    return b.build();
+  }
+
+  // ---------------------------------------------------------------- write
+
+  @Override
+  public long write(Record record, WriteOptions options) {
+    Objects.requireNonNull(record, "record");
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    String table = options.table().orElse(defaultTable);
+    String stored = storedKey(scope(table) + record.key(), record.key(), table);
+    Instant now = clock.instant();
+    Duration ttl = options.effectiveTtl(record, now);
+    Instant expiresAt = ttl.isZero() ? null : now.plus(ttl);
+    byte[] body = EnvelopeCodec.encode(record.key(), record.value(), record.metadata(), expiresAt);
+    long maxPayload = connection.getServerInfo().getMaxPayload();
+    int overhead = subject(db, stored).length() + 128;
+    if (maxPayload > 0 && body.length + overhead > maxPayload) {
+      throw new StoreException(
+          "value of key \""
+              + record.key()
+              + "\" is "
+              + body.length
+              + " bytes once stored (JSON envelope, base64 value), over the server's max payload"
+              + " of "
+              + maxPayload
+              + " bytes");
+    }
+    for (int attempt = 0; ; attempt++) {
+      buckets.findOrCreate(db);
+      try {
+        return publish(db, stored, record.key(), body, options, now);
+      } catch (JetStreamApiException | IOException | RuntimeException e) {
+        if (e instanceof StoreException) {
+          throw (StoreException) e;
+        }
+        if (NatsErrors.bucketGone(e) && attempt == 0) {
+          buckets.forget(db);
+          continue;
+        }
+        throw writeFailure(record.key(), db, body.length, e);
+      }
+    }
+  }
+
+  private long publish(
+      String db, String stored, String key, byte[] body, WriteOptions options, Instant now)
+      throws IOException, JetStreamApiException {
+    String subject = subject(db, stored);
+    if (options.ifAbsent()) {
+      try {
+        return publishAck(
+            subject, null, body, PublishOptions.builder().expectedLastSubjectSequence(0));
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != NatsErrors.WRONG_LAST_SEQUENCE) {
+          throw e;
+        }
+        // a delete marker or an expired record counts as absent: replace exactly that revision
+        MessageInfo last = lastOrNull(db, stored);
+        if (last == null) {
+          throw NatsErrors.conflict(key, e, "to be absent");
+        }
+        if (!isDeleteMarker(last.getHeaders())
+            && toRecord(key, last.getData(), last.getSeq(), now) != null) {
+          throw new ConflictException(
+              key,
+              last.getSeq(),
+              "key \"" + key + "\" was expected to be absent but has revision " + last.getSeq(),
+              NatsErrors.WRONG_LAST_SEQUENCE);
+        }
+        try {
+          return publishAck(
+              subject,
+              null,
+              body,
+              PublishOptions.builder().expectedLastSubjectSequence(last.getSeq()));
+        } catch (JetStreamApiException again) {
+          if (again.getApiErrorCode() == NatsErrors.WRONG_LAST_SEQUENCE) {
+            throw NatsErrors.conflict(key, again, "to be absent");
+          }
+          throw again;
+        }
+      }
+    }
+    if (options.ifRevision().isPresent()) {
+      long expected = options.ifRevision().getAsLong();
+      try {
+        return publishAck(
+            subject, null, body, PublishOptions.builder().expectedLastSubjectSequence(expected));
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() == NatsErrors.WRONG_LAST_SEQUENCE) {
+          throw NatsErrors.conflict(key, e, "to have revision " + expected);
+        }
+        throw e;
+      }
+    }
+    return publishAck(subject, null, body, null);
+  }
+
+  private long publishAck(
+      String subject,
+      @Nullable Headers headers,
+      byte[] body,
+      PublishOptions.@Nullable Builder options)
+      throws IOException, JetStreamApiException {
+    PublishAck ack =
+        options == null
+            ? js.publish(subject, headers, body)
+            : js.publish(subject, headers, body, options.build());
+    return ack.getSeqno();
+  }
+
+  private StoreException writeFailure(String key, String db, int size, Throwable e) {
+    if (NatsErrors.apiCode(e) == NatsErrors.MESSAGE_TOO_LARGE) {
+      return new StoreException(
+          "value of key \""
+              + key
+              + "\" is "
+              + size
+              + " bytes once stored, over the maximum value size of database \""
+              + db
+              + "\"",
+          e,
+          NatsErrors.MESSAGE_TOO_LARGE,
+          false);
+    }
+    return NatsErrors.wrap(what("writing", key, db), e);
+  }
+
+  private @Nullable MessageInfo lastOrNull(String db, String stored)
+      throws IOException, JetStreamApiException {
+    try {
+      return jsm.getLastMessage(streamName(db), subject(db, stored));
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- delete
+
+  @Override
+  public void delete(String key, DeleteOptions options) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    if (key.isEmpty()) {
+      throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
+    }
+    String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    String table = options.table().orElse(defaultTable);
+    String stored = storedKey(scope(table) + key, key, table);
+    for (int attempt = 0; ; attempt++) {
+      if (buckets.find(db).isEmpty()) {
+        if (options.ifRevision().isPresent()) {
+          throw new ConflictException(
+              key,
+              0,
+              "key \""
+                  + key
+                  + "\" was expected to have revision "
+                  + options.ifRevision().getAsLong()
+                  + " but is absent (database \""
+                  + db
+                  + "\" does not exist)",
+              0);
+        }
+        return;
+      }
+      Headers h = new Headers().put(KV_OPERATION, "DEL");
+      try {
+        if (options.ifRevision().isPresent()) {
+          long expected = options.ifRevision().getAsLong();
+          try {
+            publishAck(
+                subject(db, stored),
+                h,
+                new byte[0],
+                PublishOptions.builder().expectedLastSubjectSequence(expected));
+          } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NatsErrors.WRONG_LAST_SEQUENCE) {
+              throw NatsErrors.conflict(key, e, "to have revision " + expected);
+            }
+            throw e;
+          }
+        } else {
+          publishAck(subject(db, stored), h, new byte[0], null);
+        }
+        return;
+      } catch (JetStreamApiException | IOException | RuntimeException e) {
+        if (e instanceof StoreException) {
+          throw (StoreException) e;
+        }
+        if (NatsErrors.bucketGone(e) && attempt == 0) {
+          buckets.forget(db);
+          continue;
+        }
+        throw NatsErrors.wrap(what("deleting", key, db), e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- list
+
+  @Override
+  public List<String> list(ListOptions options) {
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    String scope = scope(options.table().orElse(defaultTable));
+    List<String> out = new ArrayList<>();
+    boolean scanned =
+        scan(
+            db,
+            true,
+            (relative, msg) -> {
+              if (relative.startsWith(options.prefix()) && relative.endsWith(options.suffix())) {
+                out.add(relative);
+              }
+            },
+            scope);
+    if (!scanned) {
+      return List.of();
+    }
+    out.sort(null);
+    List<String> paged = page(out, options.offset());
+    return options.limit() > 0 && paged.size() > options.limit()
+        ? List.copyOf(paged.subList(0, options.limit()))
+        : paged;
+  }
+
+  /** What a scan hands over: the key relative to the table and the message. */
+  interface ScanSink {
+    void accept(String relativeKey, Message message);
+  }
+
+  /**
+   * Visits the latest live message of every key of the table; returns false when the database does
+   * not exist.
+   */
+  private boolean scan(String db, boolean keysOnly, ScanSink sink, String scope) {
+    String prefix = "$KV." + db + ".";
+    for (int attempt = 0; ; attempt++) {
+      if (buckets.find(db).isEmpty()) {
+        return false;
+      }
+      try {
+        BucketScan.scan(
+            js,
+            streamName(db),
+            prefix + ">",
+            keysOnly,
+            timeout,
+            msg -> {
+              String full = keys.fromStored(msg.getSubject().substring(prefix.length()));
+              if (full != null && full.startsWith(scope)) {
+                sink.accept(full.substring(scope.length()), msg);
+              }
+            });
+        return true;
+      } catch (RuntimeException e) {
+        if (NatsErrors.bucketGone(e) && attempt == 0) {
+          buckets.forget(db);
+          continue;
+        }
+        throw NatsErrors.wrap("scanning database \"" + db + "\"", e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- databases
+
+  @Override
+  public List<String> databases() {
+    checkOpen();
+    try {
+      List<String> names = new ArrayList<>(kvm.getBucketNames());
+      names.sort(null);
+      return names;
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      throw NatsErrors.wrap("listing databases", e);
+    }
+  }
+
+  @Override
+  public boolean deleteDatabase(String database) {
+    Objects.requireNonNull(database, "database");
+    KeyRules.database(database);
+    checkOpen();
+    buckets.forget(database);
+    try {
+      kvm.delete(database);
+      return true;
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NatsErrors.STREAM_NOT_FOUND) {
+        return false;
+      }
+      throw NatsErrors.wrap("deleting database \"" + database + "\"", e);
+    } catch (IOException | RuntimeException e) {
+      throw NatsErrors.wrap("deleting database \"" + database + "\"", e);
+    } finally {
+      buckets.forget(database);
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    buckets.forgetAll();
+    if (ownsConnection) {
+      try {
+        connection.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("store " + description + " is closed");
+    }
+    if (connection.getStatus() == Connection.Status.CLOSED) {
+      throw new StoreException(
+          "the connection of store " + description + " to NATS is closed; open a new store");
+    }
+  }
+
+  private String storedKey(String fullKey, String key, @Nullable String table) {
+    if (keys.encodes()) {
+      return keys.toStored(fullKey);
+    }
+    KeyRules.plainKey(fullKey, key, table);
+    return fullKey;
+  }
+
+  private static String scope(@Nullable String table) {
+    return table == null ? "" : table + "_";
+  }
+
+  static String streamName(String db) {
+    return "KV_" + db;
+  }
+
+  static String subject(String db, String storedKey) {
+    return "$KV." + db + "." + storedKey;
+  }
+
+  static boolean isDeleteMarker(@Nullable Headers headers) {
+    if (headers == null) {
+      return false;
+    }
+    String op = headers.getFirst(KV_OPERATION);
+    return "DEL".equals(op) || "PURGE".equals(op);
+  }
+
+  private static <T> List<T> page(List<T> sorted, int offset) {
+    if (offset >= sorted.size()) {
+      return List.of();
+    }
+    return offset == 0 ? sorted : new ArrayList<>(sorted.subList(offset, sorted.size()));
+  }
+
+  private static String what(String verb, String key, String db) {
+    return verb + " key \"" + key + "\" in database \"" + db + "\"";
+  }
+}

@@ -1,0 +1,378 @@
+package dev.microstore.nats;
+
+import dev.microstore.Store;
+import dev.microstore.StoreException;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.KeyValueOptions;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.KeyValueConfiguration;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds the NATS JetStream Key-Value store: each database is a KV bucket, created on first write;
+ * a table is the key prefix {@code <table>_}; the stored value is the Go plugin's JSON envelope, so
+ * Java and Go services share buckets.
+ *
+ * <p>Every option of Go-Micro's {@code nats-js-kv} plugin has a builder method: server URLs ({@code
+ * Nodes}), {@link #natsOptions(Options)} ({@code NatsOptions}), {@link
+ * #jetStreamOptions(JetStreamOptions)} ({@code JetStreamOptions}), {@link
+ * #bucket(KeyValueConfiguration)} ({@code KeyValueOptions}), {@link #defaultTtl(Duration)}, {@link
+ * #memoryStorage()}, {@link #description(String)} and {@link #encodeKeys()}. Deleting a bucket is
+ * {@link Store#deleteDatabase(String)}.
+ *
+ * <p>{@link #build()} connects eagerly: it opens the connection (unless one is given with {@link
+ * #connection(Connection)}) and creates or updates the buckets configured with {@link
+ * #bucket(KeyValueConfiguration)}; any failure is thrown there. Other buckets are found on the
+ * server when first used and created on first write; reads never create a bucket.
+ *
+ * <pre>{@code
+ * try (Store store = NatsStore.builder().servers("nats://127.0.0.1:4222").build()) {
+ *   store.write(Record.of("alice", "hello"), WriteOptions.builder().table("users").build());
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe; {@link #build()} may be called repeatedly, each call opening a new store.
+ */
+public final class NatsStore {
+  /** The server used when none is configured. */
+  public static final String DEFAULT_SERVER = "nats://127.0.0.1:4222";
+
+  private final List<String> servers = new ArrayList<>();
+  private @Nullable Options natsOptions;
+  private @Nullable Connection connection;
+  private @Nullable JetStreamOptions jetStreamOptions;
+  private final List<KeyValueConfiguration> buckets = new ArrayList<>();
+  private Duration defaultTtl = Duration.ZERO;
+  private boolean memoryStorage;
+  private String description = BucketDefaults.DESCRIPTION;
+  private int replicas = 1;
+  private int history = 1;
+  private boolean encodeKeys;
+  private String database = "default";
+  private @Nullable String table;
+  private Duration timeout = Duration.ofSeconds(5);
+
+  private NatsStore() {}
+
+  /**
+   * A new builder with the Go plugin's defaults.
+   *
+   * @return the builder
+   */
+  public static NatsStore builder() {
+    return new NatsStore();
+  }
+
+  /**
+   * Adds NATS server URLs (Go-Micro's {@code Nodes}); default {@value #DEFAULT_SERVER}. URLs may
+   * carry user information ({@code nats://user:password@host:4222}).
+   *
+   * @param urls server URLs
+   * @return this builder
+   * @throws IllegalArgumentException if a URL is empty
+   */
+  public NatsStore servers(String... urls) {
+    for (String url : urls) {
+      Objects.requireNonNull(url, "url");
+      for (String one : url.split(",")) {
+        String u = one.trim();
+        if (u.isEmpty()) {
+          throw new IllegalArgumentException("server URL \"" + url + "\" is invalid: empty");
+        }
+        servers.add(u.contains("://") ? u : "nats://" + u);
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Uses these jnats connection options (Go: {@code NatsOptions}): authentication, TLS, reconnect
+   * behaviour, timeouts and everything else jnats offers. Servers added with {@link
+   * #servers(String...)} replace the servers of these options.
+   *
+   * @param options jnats options
+   * @return this builder
+   */
+  public NatsStore natsOptions(Options options) {
+    this.natsOptions = Objects.requireNonNull(options, "options");
+    return this;
+  }
+
+  /**
+   * Uses an existing connection instead of opening one; the store does not close it.
+   *
+   * @param connection an open jnats connection
+   * @return this builder
+   */
+  public NatsStore connection(Connection connection) {
+    this.connection = Objects.requireNonNull(connection, "connection");
+    return this;
+  }
+
+  /**
+   * Uses these JetStream options (Go: {@code JetStreamOptions}): API prefix, domain, request
+   * timeout.
+   *
+   * @param options jnats JetStream options
+   * @return this builder
+   */
+  public NatsStore jetStreamOptions(JetStreamOptions options) {
+    this.jetStreamOptions = Objects.requireNonNull(options, "options");
+    return this;
+  }
+
+  /**
+   * Creates this bucket when the store is built, or applies the configuration to it if it exists
+   * (Go: {@code KeyValueOptions}). Every jnats setting is honoured: TTL, history, max bytes, max
+   * value size, storage, replicas, placement, republish, mirror, sources, description.
+   *
+   * @param configuration the bucket's configuration; its name is the database name
+   * @return this builder
+   */
+  public NatsStore bucket(KeyValueConfiguration configuration) {
+    Objects.requireNonNull(configuration, "configuration");
+    KeyRules.database(configuration.getBucketName());
+    buckets.add(configuration);
+    return this;
+  }
+
+  /**
+   * The TTL of buckets the store creates (Go: {@code DefaultTTL}); default none.
+   *
+   * @param ttl a positive duration, or zero for none
+   * @return this builder
+   * @throws IllegalArgumentException if negative
+   */
+  public NatsStore defaultTtl(Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isNegative()) {
+      throw new IllegalArgumentException("defaultTtl " + ttl + " is invalid: must not be negative");
+    }
+    this.defaultTtl = ttl;
+    return this;
+  }
+
+  /**
+   * Buckets the store creates keep their data in memory only (Go: {@code DefaultMemory}).
+   *
+   * @return this builder
+   */
+  public NatsStore memoryStorage() {
+    this.memoryStorage = true;
+    return this;
+  }
+
+  /**
+   * The description of buckets the store creates (Go: {@code DefaultDescription}); default {@value
+   * BucketDefaults#DESCRIPTION}.
+   *
+   * @param description the text
+   * @return this builder
+   */
+  public NatsStore description(String description) {
+    this.description = Objects.requireNonNull(description, "description");
+    return this;
+  }
+
+  /**
+   * The number of replicas of buckets the store creates; default 1.
+   *
+   * @param replicas 1 to 5
+   * @return this builder
+   * @throws IllegalArgumentException if out of range
+   */
+  public NatsStore replicas(int replicas) {
+    if (replicas < 1 || replicas > 5) {
+      throw new IllegalArgumentException("replicas " + replicas + " is invalid: must be 1 to 5");
+    }
+    this.replicas = replicas;
+    return this;
+  }
+
+  /**
+   * How many revisions per key buckets the store creates keep; default 1.
+   *
+   * @param history 1 to 64
+   * @return this builder
+   * @throws IllegalArgumentException if out of range
+   */
+  public NatsStore history(int history) {
+    if (history < 1 || history > 64) {
+      throw new IllegalArgumentException("history " + history + " is invalid: must be 1 to 64");
+    }
+    this.history = history;
+    return this;
+  }
+
+  /**
+   * Stores every key as the base32 encoding of {@code <table>_<key>}, exactly like the Go plugin's
+   * {@code EncodeKeys()}, so any string can be a key.
+   *
+   * @return this builder
+   */
+  public NatsStore encodeKeys() {
+    return encodeKeys(true);
+  }
+
+  /**
+   * Turns key encoding on or off; see {@link #encodeKeys()}.
+   *
+   * @param encode whether keys are base32-encoded
+   * @return this builder
+   */
+  public NatsStore encodeKeys(boolean encode) {
+    this.encodeKeys = encode;
+    return this;
+  }
+
+  /**
+   * The database used when options name none; default {@code default}.
+   *
+   * @param database a valid bucket name
+   * @return this builder
+   * @throws IllegalArgumentException if not a valid bucket name
+   */
+  public NatsStore database(String database) {
+    this.database = KeyRules.database(Objects.requireNonNull(database, "database"));
+    return this;
+  }
+
+  /**
+   * The table used when options name none; default none.
+   *
+   * @param table the table; empty for none
+   * @return this builder
+   */
+  public NatsStore table(String table) {
+    Objects.requireNonNull(table, "table");
+    this.table = table.isEmpty() ? null : table;
+    return this;
+  }
+
+  /**
+   * How long an operation waits for the server: each request, and the silence tolerated during a
+   * scan; default 5 seconds.
+   *
+   * @param timeout a positive duration
+   * @return this builder
+   * @throws IllegalArgumentException if not positive
+   */
+  public NatsStore timeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout " + timeout + " is invalid: must be positive");
+    }
+    this.timeout = timeout;
+    return this;
+  }
+
+  /**
+   * Connects and returns the store.
+   *
+   * @return a ready store
+   * @throws StoreException if the server cannot be reached, refuses the credentials, has no
+   *     JetStream, or refuses a configured bucket
+   */
+  public Store build() {
+    Connection nc = connection;
+    boolean owns = nc == null;
+    if (nc == null) {
+      Options.Builder ob =
+          natsOptions == null ? new Options.Builder() : new Options.Builder(natsOptions);
+      if (!servers.isEmpty()) {
+        ob.servers(servers.toArray(new String[0]));
+      } else if (natsOptions == null) {
+        ob.server(DEFAULT_SERVER);
+      }
+      Options options = ob.build();
+      try {
+        nc = Nats.connect(options);
+      } catch (IOException e) {
+        throw new StoreException(
+            "cannot connect to NATS at " + safeServers(options) + ": " + e.getMessage(),
+            e,
+            0,
+            true);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("interrupted while connecting to NATS", e);
+      } catch (RuntimeException e) {
+        throw new StoreException(
+            "cannot connect to NATS at " + safeServers(options) + ": " + e.getMessage(), e);
+      }
+    }
+    try {
+      JetStreamOptions jso =
+          jetStreamOptions != null
+              ? JetStreamOptions.builder(jetStreamOptions).build()
+              : JetStreamOptions.builder().requestTimeout(timeout).build();
+      KeyValueOptions kvo = KeyValueOptions.builder().jetStreamOptions(jso).build();
+      KeyValueManagement kvm = nc.keyValueManagement(kvo);
+      BucketDefaults defaults =
+          new BucketDefaults(defaultTtl, memoryStorage, description, replicas, history);
+      Buckets bucketHandles = new Buckets(nc, kvm, kvo, defaults);
+      for (KeyValueConfiguration config : buckets) {
+        bucketHandles.create(config, true);
+      }
+      String text =
+          "nats://"
+              + String.join(",", safeServerList(nc))
+              + "?database="
+              + database
+              + (table == null ? "" : "&table=" + table)
+              + (encodeKeys ? "&encodeKeys=true" : "");
+      return new NatsKvStore(
+          nc,
+          owns,
+          nc.jetStream(jso),
+          nc.jetStreamManagement(jso),
+          kvm,
+          bucketHandles,
+          new KeyCodec(encodeKeys),
+          database,
+          table,
+          timeout,
+          text);
+    } catch (IOException | RuntimeException e) {
+      if (owns) {
+        closeQuietly(nc);
+      }
+      if (e instanceof StoreException) {
+        throw (StoreException) e;
+      }
+      throw NatsErrors.wrap("opening the NATS store", e);
+    }
+  }
+
+  private static void closeQuietly(Connection nc) {
+    try {
+      nc.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static List<String> safeServerList(Connection nc) {
+    List<String> out = new ArrayList<>();
+    for (java.net.URI uri : nc.getOptions().getServers()) {
+      out.add(uri.getHost() + ":" + uri.getPort());
+    }
+    return out;
+  }
+
+  private static String safeServers(Options options) {
+    List<String> out = new ArrayList<>();
+    for (java.net.URI uri : options.getServers()) {
+      out.add(uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort());
+    }
+    return String.join(",", out);
+  }
+}
