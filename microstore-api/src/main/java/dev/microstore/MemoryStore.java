@@ -3,13 +3,19 @@ package dev.microstore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -18,13 +24,18 @@ final class MemoryStore implements Store {
   private final String defaultDatabase;
   private final @Nullable String defaultTable;
   private final Clock clock;
+  private final int historyDepth;
   private final ConcurrentHashMap<String, Database> databases = new ConcurrentHashMap<>();
+  private final MemoryWatches watches = new MemoryWatches();
+  private final Object creation = new Object();
+  private volatile @Nullable ScheduledExecutorService expiryTimer;
   private volatile boolean closed;
 
-  MemoryStore(String defaultDatabase, @Nullable String defaultTable, Clock clock) {
+  MemoryStore(String defaultDatabase, @Nullable String defaultTable, Clock clock, int history) {
     this.defaultDatabase = defaultDatabase;
     this.defaultTable = defaultTable;
     this.clock = clock;
+    this.historyDepth = history;
   }
 
   /** A stored value: the record as written (key = stored key), its revision and expiry. */
@@ -44,7 +55,7 @@ final class MemoryStore implements Store {
     }
   }
 
-  /** Due expiries, ordered by instant; removed lazily by later operations. */
+  /** A due expiry, ordered by instant. */
   private static final class Expiry implements Comparable<Expiry> {
     final Instant at;
     final String storedKey;
@@ -62,14 +73,21 @@ final class MemoryStore implements Store {
     }
   }
 
-  private static final class Database {
+  /** One database. Writers hold {@link #lock}; readers read {@link #entries} without locking. */
+  private final class Database {
+    final String name;
     final ConcurrentSkipListMap<String, Entry> entries = new ConcurrentSkipListMap<>();
     final ReentrantLock lock = new ReentrantLock();
     final PriorityQueue<Expiry> expiries = new PriorityQueue<>();
+    final Map<String, ArrayDeque<ChangeEvent>> history = new HashMap<>();
     long revision;
     boolean dropped;
 
-    /** Removes records whose expiry has passed. Caller holds the lock. */
+    Database(String name) {
+      this.name = name;
+    }
+
+    /** Removes records whose expiry has passed, reporting each. Caller holds the lock. */
     void sweep(Instant now) {
       Expiry due;
       while ((due = expiries.peek()) != null && !due.at.isAfter(now)) {
@@ -77,15 +95,15 @@ final class MemoryStore implements Store {
         Entry e = entries.get(due.storedKey);
         if (e != null && e.revision == due.revision) {
           entries.remove(due.storedKey, e);
+          changed(ChangeEvent.Op.EXPIRE, due.storedKey, ++revision, null);
         }
       }
     }
 
     void trySweep(Instant now) {
-      Expiry due = null;
       if (lock.tryLock()) {
         try {
-          due = expiries.peek();
+          Expiry due = expiries.peek();
           if (due != null && !due.at.isAfter(now)) {
             sweep(now);
           }
@@ -94,7 +112,39 @@ final class MemoryStore implements Store {
         }
       }
     }
+
+    /** Records a change in the key's history and tells the watches. Caller holds the lock. */
+    void changed(ChangeEvent.Op op, String storedKey, long rev, @Nullable Record stored) {
+      ChangeEvent event = new ChangeEvent(op, name, storedKey, rev, stored);
+      ArrayDeque<ChangeEvent> revisions =
+          history.computeIfAbsent(storedKey, k -> new ArrayDeque<>());
+      revisions.addLast(event);
+      while (revisions.size() > historyDepth) {
+        revisions.removeFirst();
+      }
+      for (MemoryWatches.Subscription s : watches.of(name)) {
+        String rel = s.relative(storedKey);
+        if (rel != null) {
+          s.event(relativeEvent(event, rel, null));
+        }
+      }
+    }
   }
+
+  private static ChangeEvent relativeEvent(
+      ChangeEvent stored, String relativeKey, @Nullable Duration left) {
+    Record r = stored.record().orElse(null);
+    if (r != null) {
+      Record.Builder b = r.toBuilder().key(relativeKey).revision(stored.revision());
+      if (left != null) {
+        b.expiry(left);
+      }
+      r = b.build();
+    }
+    return new ChangeEvent(stored.op(), stored.database(), relativeKey, stored.revision(), r);
+  }
+
+  // ---------------------------------------------------------------- read
 
   @Override
   public List<Record> read(String key, ReadOptions options) {
@@ -145,6 +195,8 @@ final class MemoryStore implements Store {
     return out;
   }
 
+  // ---------------------------------------------------------------- write
+
   @Override
   public long write(Record record, WriteOptions options) {
     Objects.requireNonNull(record, "record");
@@ -157,7 +209,7 @@ final class MemoryStore implements Store {
     Instant expiresAt = ttl.isZero() ? null : now.plus(ttl);
     Record stored = record.toBuilder().key(storedKey).expiry(Duration.ZERO).revision(0).build();
     while (true) {
-      Database db = databases.computeIfAbsent(dbName, n -> new Database());
+      Database db = databases.computeIfAbsent(dbName, this::newDatabase);
       db.lock.lock();
       try {
         if (db.dropped) {
@@ -177,13 +229,65 @@ final class MemoryStore implements Store {
         db.entries.put(storedKey, new Entry(stored, revision, expiresAt));
         if (expiresAt != null) {
           db.expiries.add(new Expiry(expiresAt, storedKey, revision));
+          scheduleSweep(db, ttl);
         }
+        db.changed(ChangeEvent.Op.PUT, storedKey, revision, stored);
         return revision;
       } finally {
         db.lock.unlock();
       }
     }
   }
+
+  private Database newDatabase(String name) {
+    synchronized (creation) {
+      return new Database(name);
+    }
+  }
+
+  private void scheduleSweep(Database db, Duration ttl) {
+    ScheduledExecutorService timer = expiryTimer;
+    if (timer == null) {
+      synchronized (creation) {
+        timer = expiryTimer;
+        if (timer == null) {
+          ScheduledThreadPoolExecutor t =
+              new ScheduledThreadPoolExecutor(
+                  1,
+                  r -> {
+                    Thread th = new Thread(r, "microstore-memory-expiry");
+                    th.setDaemon(true);
+                    return th;
+                  });
+          t.setRemoveOnCancelPolicy(true);
+          expiryTimer = t;
+          timer = t;
+        }
+      }
+    }
+    if (closed) {
+      return;
+    }
+    try {
+      timer.schedule(
+          () -> {
+            db.lock.lock();
+            try {
+              if (!db.dropped) {
+                db.sweep(clock.instant());
+              }
+            } finally {
+              db.lock.unlock();
+            }
+          },
+          ttl.toNanos() + 1_000_000,
+          TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // the store is closing
+    }
+  }
+
+  // ---------------------------------------------------------------- delete
 
   @Override
   public void delete(String key, DeleteOptions options) {
@@ -210,13 +314,15 @@ final class MemoryStore implements Store {
         throw conflict(key, current, "to have revision " + options.ifRevision().getAsLong());
       }
       if (current != null) {
-        db.revision++;
+        db.entries.remove(storedKey);
+        db.changed(ChangeEvent.Op.DELETE, storedKey, ++db.revision, null);
       }
-      db.entries.remove(storedKey);
     } finally {
       db.lock.unlock();
     }
   }
+
+  // ---------------------------------------------------------------- list
 
   @Override
   public List<String> list(ListOptions options) {
@@ -254,6 +360,119 @@ final class MemoryStore implements Store {
     return out;
   }
 
+  // ---------------------------------------------------------------- watch, history, info
+
+  @Override
+  public Watch watch(WatchOptions options, WatchListener listener) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(listener, "listener");
+    checkOpen();
+    String dbName = options.database().orElse(defaultDatabase);
+    String scope = scope(options.table().orElse(defaultTable));
+    while (true) {
+      Database db = databases.get(dbName);
+      if (db == null) {
+        synchronized (creation) {
+          if (databases.get(dbName) == null) {
+            MemoryWatches.Subscription s = watches.add(dbName, scope, options.prefix(), listener);
+            s.initialDone();
+            return s;
+          }
+        }
+        continue;
+      }
+      db.lock.lock();
+      try {
+        if (db.dropped) {
+          continue;
+        }
+        MemoryWatches.Subscription s = watches.add(dbName, scope, options.prefix(), listener);
+        if (options.includeInitial()) {
+          Instant now = clock.instant();
+          for (Map.Entry<String, Entry> me :
+              db.entries.tailMap(scope + options.prefix(), true).entrySet()) {
+            String rel = s.relative(me.getKey());
+            if (rel == null) {
+              break;
+            }
+            Entry e = me.getValue();
+            if (e.liveAt(now)) {
+              s.event(
+                  new ChangeEvent(
+                      ChangeEvent.Op.PUT, dbName, rel, e.revision, toRecord(rel, e, now)));
+            }
+          }
+        }
+        s.initialDone();
+        return s;
+      } finally {
+        db.lock.unlock();
+      }
+    }
+  }
+
+  @Override
+  public List<ChangeEvent> history(String key, ReadOptions options) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(options, "options");
+    requireKey(key);
+    requireHistoryOptions(options);
+    checkOpen();
+    Database db = databases.get(options.database().orElse(defaultDatabase));
+    if (db == null) {
+      return List.of();
+    }
+    String storedKey = scope(options.table().orElse(defaultTable)) + key;
+    List<ChangeEvent> out = new ArrayList<>();
+    db.lock.lock();
+    try {
+      db.sweep(clock.instant());
+      ArrayDeque<ChangeEvent> revisions = db.history.get(storedKey);
+      if (revisions != null) {
+        for (ChangeEvent e : revisions) {
+          out.add(relativeEvent(e, key, Duration.ZERO));
+        }
+      }
+    } finally {
+      db.lock.unlock();
+    }
+    int limit = options.limit();
+    return limit > 0 && out.size() > limit ? out.subList(out.size() - limit, out.size()) : out;
+  }
+
+  static void requireHistoryOptions(ReadOptions options) {
+    if (!options.exact() || options.offset() != 0) {
+      throw new IllegalArgumentException(
+          "history options "
+              + options
+              + " are invalid: history reads one exact key, so prefix, suffix and offset must"
+              + " not be set");
+    }
+  }
+
+  @Override
+  public Optional<DatabaseInfo> info(String database) {
+    Objects.requireNonNull(database, "database");
+    checkOpen();
+    Database db = databases.get(database);
+    if (db == null) {
+      return Optional.empty();
+    }
+    long bytes = 0;
+    int count = 0;
+    Instant now = clock.instant();
+    for (Map.Entry<String, Entry> me : db.entries.entrySet()) {
+      if (me.getValue().liveAt(now)) {
+        count++;
+        bytes += me.getKey().length() + me.getValue().record.valueSize();
+      }
+    }
+    return Optional.of(
+        new DatabaseInfo(database, count, bytes, Duration.ZERO, historyDepth, "memory", 1));
+  }
+
+  // ---------------------------------------------------------------- databases, lifecycle
+
   @Override
   public List<String> databases() {
     checkOpen();
@@ -276,6 +495,7 @@ final class MemoryStore implements Store {
     db.lock.lock();
     try {
       db.dropped = true;
+      watches.dropped(database);
     } finally {
       db.lock.unlock();
     }
@@ -285,6 +505,11 @@ final class MemoryStore implements Store {
   @Override
   public void close() {
     closed = true;
+    watches.close();
+    ScheduledExecutorService timer = expiryTimer;
+    if (timer != null) {
+      timer.shutdownNow();
+    }
     databases.clear();
   }
 
@@ -294,6 +519,8 @@ final class MemoryStore implements Store {
         + defaultDatabase
         + (defaultTable == null ? "" : "&table=" + defaultTable);
   }
+
+  // ---------------------------------------------------------------- helpers
 
   private Record toRecord(String key, Entry e, Instant now) {
     Duration left = e.expiresAt == null ? Duration.ZERO : Duration.between(now, e.expiresAt);

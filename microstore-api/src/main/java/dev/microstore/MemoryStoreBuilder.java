@@ -22,6 +22,7 @@ public final class MemoryStoreBuilder {
   private String database = DEFAULT_DATABASE;
   private @Nullable String table;
   private Clock clock = Clock.systemUTC();
+  private int history = 1;
 
   MemoryStoreBuilder() {}
 
@@ -65,11 +66,27 @@ public final class MemoryStoreBuilder {
   }
 
   /**
+   * How many revisions per key {@link Store#history(String, ReadOptions)} keeps, deletes and
+   * expiries included.
+   *
+   * @param history 1 to 64; default 1
+   * @return this builder
+   * @throws IllegalArgumentException if out of range
+   */
+  public MemoryStoreBuilder history(int history) {
+    if (history < 1 || history > 64) {
+      throw new IllegalArgumentException("history " + history + " is invalid: must be 1 to 64");
+    }
+    this.history = history;
+    return this;
+  }
+
+  /**
    * Builds a new, empty store.
    *
    * @return the store, ready to use
    */
   public Store build() {
-    return new MemoryStore(database, table, clock);
+    return new MemoryStore(database, table, clock, history);
   }
 }

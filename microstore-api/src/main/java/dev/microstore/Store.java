@@ -1,6 +1,7 @@
 package dev.microstore;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A key-value store with Go-Micro's semantics: records in databases and tables.
@@ -135,6 +136,44 @@ public interface Store extends AutoCloseable {
    * @throws StoreException if the backend fails
    */
   boolean deleteDatabase(String database);
+
+  /**
+   * Watches the changes of a database, optionally narrowed to a table and a key prefix. Events
+   * arrive in revision order, none lost or duplicated, including changes made by other clients of
+   * the same backend. Watching a database that does not exist yet is allowed; its changes are
+   * delivered once it is created.
+   *
+   * @param options what to watch and whether to start with the current records
+   * @param listener receives the events, one at a time
+   * @return the running watch; close it to stop
+   * @throws IllegalArgumentException if the options are invalid for this store
+   * @throws StoreException if the backend fails
+   */
+  Watch watch(WatchOptions options, WatchListener listener);
+
+  /**
+   * The kept revisions of one key, oldest first: writes as {@link ChangeEvent.Op#PUT} with the
+   * record, deletes as {@link ChangeEvent.Op#DELETE}. How many revisions are kept is a setting of
+   * the database (its history depth).
+   *
+   * @param key the key
+   * @param options the database and table; a {@link ReadOptions.Builder#limit(int) limit} keeps
+   *     only the newest revisions; prefix, suffix and offset must not be set
+   * @return the revisions, oldest first; empty when the key never existed
+   * @throws IllegalArgumentException if the key is invalid or prefix, suffix or offset is set
+   * @throws StoreException if the backend fails
+   */
+  List<ChangeEvent> history(String key, ReadOptions options);
+
+  /**
+   * Size and configuration of a database.
+   *
+   * @param database the database name
+   * @return the info, or empty when the database does not exist
+   * @throws IllegalArgumentException if the name is invalid for this store
+   * @throws StoreException if the backend fails
+   */
+  Optional<DatabaseInfo> info(String database);
 
   /**
    * Releases the store's resources. Idempotent; afterwards every other method throws {@link

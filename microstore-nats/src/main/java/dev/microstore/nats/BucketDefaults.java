@@ -23,7 +23,10 @@ final class BucketDefaults {
     this.history = history;
   }
 
-  KeyValueConfiguration configuration(String bucket) {
+  /** How long the marker left by an expired record stays, so watchers and readers see it. */
+  static final Duration LIMIT_MARKER_TTL = Duration.ofMinutes(15);
+
+  KeyValueConfiguration configuration(String bucket, boolean nativeTtl) {
     KeyValueConfiguration.Builder b =
         KeyValueConfiguration.builder()
             .name(bucket)
@@ -33,6 +36,9 @@ final class BucketDefaults {
             .replicas(replicas);
     if (!ttl.isZero()) {
       b.ttl(ttl);
+    }
+    if (nativeTtl) {
+      b.limitMarker(LIMIT_MARKER_TTL);
     }
     return b.build();
   }

@@ -15,18 +15,19 @@ import java.util.function.Consumer;
 /**
  * One pass over the latest message of every key of a bucket: an ordered consumer delivering the
  * last message per subject, with or without payloads, read on the calling thread. Delete markers
- * are skipped. The consumer is removed when the pass ends.
+ * are delivered too. The consumer is removed when the pass ends.
  */
 final class BucketScan {
   private BucketScan() {}
 
   /**
-   * Hands every live message to {@code sink} and returns after the last one.
+   * Hands the last message of every key to {@code sink} and returns after the last one.
    *
+   * @return the highest stream sequence delivered, 0 when none
    * @throws StoreException when the server sends nothing for {@code timeout}
    * @throws RuntimeException from jnats, for the caller to classify
    */
-  static void scan(
+  static long scan(
       JetStream js,
       String stream,
       String filterSubject,
@@ -48,8 +49,9 @@ final class BucketScan {
       throw new ScanFailure(e);
     }
     try {
+      long highest = 0;
       if (sub.getConsumerInfo().getCalculatedPending() == 0) {
-        return;
+        return highest;
       }
       while (true) {
         Message m = sub.nextMessage(timeout);
@@ -67,11 +69,10 @@ final class BucketScan {
         if (!m.isJetStream()) {
           continue;
         }
-        if (!NatsKvStore.isDeleteMarker(m.getHeaders())) {
-          sink.accept(m);
-        }
+        highest = Math.max(highest, m.metaData().streamSequence());
+        sink.accept(m);
         if (m.metaData().pendingCount() == 0) {
-          return;
+          return highest;
         }
       }
     } catch (IOException | JetStreamApiException e) {

@@ -1,66 +1,109 @@
 package dev.microstore.nats;
 
+import dev.microstore.StoreException;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.KeyValueOptions;
 import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Handles of the buckets the store uses, found on the server on first use (whoever created them),
- * created on first write, and forgotten when the server says the bucket is gone.
+ * The buckets the store uses: found on the server on first use (whoever created them), created on
+ * first write, and forgotten when the server says the bucket is gone, so a bucket deleted or
+ * recreated by another client never leaves a stale entry behind.
  */
 final class Buckets {
+  /** What the store needs to know about one bucket. */
+  static final class Bucket {
+    final String name;
+    final boolean nativeTtl;
+    final long history;
+    private final Connection connection;
+    private final KeyValueOptions kvOptions;
+    private volatile KeyValue kv;
+
+    Bucket(
+        String name, StreamConfiguration config, Connection connection, KeyValueOptions kvOptions) {
+      this.name = name;
+      this.nativeTtl = config.getAllowMessageTtl();
+      this.history = config.getMaxMsgsPerSubject();
+      this.connection = connection;
+      this.kvOptions = kvOptions;
+    }
+
+    /** The jnats handle, opened on first use. */
+    KeyValue kv() throws IOException {
+      KeyValue k = kv;
+      if (k == null) {
+        k = connection.keyValue(name, kvOptions);
+        kv = k;
+      }
+      return k;
+    }
+  }
+
   private final Connection connection;
+  private final JetStreamManagement jsm;
   private final KeyValueManagement management;
   private final KeyValueOptions kvOptions;
   private final BucketDefaults defaults;
-  private final ConcurrentHashMap<String, KeyValue> handles = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Bucket> known = new ConcurrentHashMap<>();
 
   Buckets(
       Connection connection,
+      JetStreamManagement jsm,
       KeyValueManagement management,
       KeyValueOptions kvOptions,
       BucketDefaults defaults) {
     this.connection = connection;
+    this.jsm = jsm;
     this.management = management;
     this.kvOptions = kvOptions;
     this.defaults = defaults;
   }
 
-  /** The bucket's handle if the bucket exists; never creates it. */
-  Optional<KeyValue> find(String bucket) {
-    KeyValue kv = handles.get(bucket);
-    if (kv != null) {
-      return Optional.of(kv);
+  /** The bucket if it exists; never creates it. */
+  Optional<Bucket> find(String name) {
+    Bucket b = known.get(name);
+    if (b != null) {
+      return Optional.of(b);
     }
+    StreamInfo info;
     try {
-      kv = connection.keyValue(bucket, kvOptions);
-    } catch (IOException e) {
+      info = jsm.getStreamInfo(NatsKvStore.streamName(name));
+    } catch (JetStreamApiException | IOException e) {
       if (NatsErrors.bucketGone(e)) {
         return Optional.empty();
       }
-      throw NatsErrors.wrap("opening database \"" + bucket + "\"", e);
+      throw NatsErrors.wrap("opening database \"" + name + "\"", e);
     }
-    KeyValue previous = handles.putIfAbsent(bucket, kv);
-    return Optional.of(previous == null ? kv : previous);
+    b = new Bucket(name, info.getConfiguration(), connection, kvOptions);
+    Bucket previous = known.putIfAbsent(name, b);
+    return Optional.of(previous == null ? b : previous);
   }
 
-  /** The bucket's handle, creating the bucket with the store's defaults when missing. */
-  KeyValue findOrCreate(String bucket) {
-    Optional<KeyValue> existing = find(bucket);
+  /** The bucket, created with the store's defaults when missing. */
+  Bucket findOrCreate(String name) {
+    Optional<Bucket> existing = find(name);
     if (existing.isPresent()) {
       return existing.get();
     }
-    create(defaults.configuration(bucket), false);
-    return find(bucket)
+    create(defaults.configuration(name, nativeTtlAvailable()), false);
+    return find(name)
         .orElseThrow(
-            () ->
-                new dev.microstore.StoreException(
-                    "database \"" + bucket + "\" was created but cannot be found"));
+            () -> new StoreException("database \"" + name + "\" was created but cannot be found"));
+  }
+
+  /** Whether the server supports per-message TTLs (nats-server 2.11 and newer). */
+  boolean nativeTtlAvailable() {
+    return connection.getServerInfo().isSameOrNewerThanVersion("2.11.0");
   }
 
   /**
@@ -70,14 +113,14 @@ final class Buckets {
   void create(KeyValueConfiguration config, boolean update) {
     try {
       management.create(config);
-    } catch (io.nats.client.JetStreamApiException e) {
+    } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() != NatsErrors.STREAM_NAME_IN_USE) {
         throw NatsErrors.wrap("creating database \"" + config.getBucketName() + "\"", e);
       }
       if (update) {
         try {
           management.update(config);
-        } catch (IOException | io.nats.client.JetStreamApiException u) {
+        } catch (IOException | JetStreamApiException u) {
           throw NatsErrors.wrap(
               "applying the configuration of existing database \"" + config.getBucketName() + "\"",
               u);
@@ -86,14 +129,14 @@ final class Buckets {
     } catch (IOException e) {
       throw NatsErrors.wrap("creating database \"" + config.getBucketName() + "\"", e);
     }
-    handles.remove(config.getBucketName());
+    known.remove(config.getBucketName());
   }
 
-  void forget(String bucket) {
-    handles.remove(bucket);
+  void forget(String name) {
+    known.remove(name);
   }
 
   void forgetAll() {
-    handles.clear();
+    known.clear();
   }
 }

@@ -1,7 +1,6 @@
 package dev.microstore.nats;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -10,59 +9,40 @@ import org.jspecify.annotations.Nullable;
  * The stored value format, identical to the Go plugin's: a JSON object {@code {"key": <key without
  * table>, "data": <standard padded base64 of the value>, "metadata": <object or null>}}.
  *
- * <p>A record written with a per-record expiry on a bucket without native message TTLs also carries
- * {@code "expires_at": <RFC 3339 instant>}; Go readers ignore the extra member.
- *
  * <p>Decoding accepts everything the Go plugin writes ({@code "data":null}, {@code
  * "metadata":null}, any JSON escaping, unknown members, numbers in any form). A value that is not
  * such an envelope — written by a raw NATS client, say — decodes as {@link #raw(byte[])}: the
  * stored bytes are the value and there is no metadata.
  */
 final class EnvelopeCodec {
-  static final String EXPIRES_AT = "expires_at";
-
   private EnvelopeCodec() {}
 
   /** A decoded stored value. */
   static final class Decoded {
     final byte[] data;
     final Map<String, @Nullable Object> metadata;
-    final @Nullable Instant expiresAt;
     final boolean envelope;
 
-    Decoded(
-        byte[] data,
-        Map<String, @Nullable Object> metadata,
-        @Nullable Instant expiresAt,
-        boolean envelope) {
+    Decoded(byte[] data, Map<String, @Nullable Object> metadata, boolean envelope) {
       this.data = data;
       this.metadata = metadata;
-      this.expiresAt = expiresAt;
       this.envelope = envelope;
     }
   }
 
-  static byte[] encode(
-      String key,
-      byte[] value,
-      Map<String, @Nullable Object> metadata,
-      @Nullable Instant expiresAt) {
+  static byte[] encode(String key, byte[] value, Map<String, @Nullable Object> metadata) {
     StringBuilder sb = new StringBuilder(48 + key.length() + (value.length * 4 / 3) + 4);
     sb.append("{\"key\":");
     Json.writeString(sb, key);
     sb.append(",\"data\":\"").append(Base64.getEncoder().encodeToString(value)).append('"');
     sb.append(",\"metadata\":");
     Json.writeValue(sb, metadata.isEmpty() ? null : metadata);
-    if (expiresAt != null) {
-      sb.append(",\"").append(EXPIRES_AT).append("\":");
-      Json.writeString(sb, expiresAt.toString());
-    }
     sb.append('}');
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   static Decoded raw(byte[] stored) {
-    return new Decoded(stored, Map.of(), null, false);
+    return new Decoded(stored, Map.of(), false);
   }
 
   @SuppressWarnings("unchecked")
@@ -90,11 +70,9 @@ final class EnvelopeCodec {
     Object key = obj.get("key");
     Object data = obj.get("data");
     Object metadata = obj.get("metadata");
-    Object expires = obj.get(EXPIRES_AT);
     if (!(key instanceof String)
         || (data != null && !(data instanceof String))
-        || (metadata != null && !(metadata instanceof Map))
-        || (expires != null && !(expires instanceof String))) {
+        || (metadata != null && !(metadata instanceof Map))) {
       return raw(stored);
     }
     byte[] bytes;
@@ -103,18 +81,7 @@ final class EnvelopeCodec {
     } catch (IllegalArgumentException notBase64) {
       return raw(stored);
     }
-    Instant expiresAt = null;
-    if (expires != null) {
-      try {
-        expiresAt = Instant.parse((String) expires);
-      } catch (java.time.format.DateTimeParseException e) {
-        expiresAt = null;
-      }
-    }
     return new Decoded(
-        bytes,
-        metadata == null ? Map.of() : (Map<String, @Nullable Object>) metadata,
-        expiresAt,
-        true);
+        bytes, metadata == null ? Map.of() : (Map<String, @Nullable Object>) metadata, true);
   }
 }

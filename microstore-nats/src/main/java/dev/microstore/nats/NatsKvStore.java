@@ -1,6 +1,8 @@
 package dev.microstore.nats;
 
+import dev.microstore.ChangeEvent;
 import dev.microstore.ConflictException;
+import dev.microstore.DatabaseInfo;
 import dev.microstore.DeleteOptions;
 import dev.microstore.ListOptions;
 import dev.microstore.NotFoundException;
@@ -8,16 +10,24 @@ import dev.microstore.ReadOptions;
 import dev.microstore.Record;
 import dev.microstore.Store;
 import dev.microstore.StoreException;
+import dev.microstore.Watch;
+import dev.microstore.WatchListener;
+import dev.microstore.WatchOptions;
 import dev.microstore.WriteOptions;
 import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueStatus;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
+import io.nats.client.api.StorageType;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Clock;
@@ -26,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -47,6 +58,7 @@ final class NatsKvStore implements Store {
   private final Duration timeout;
   private final String description;
   private final Clock clock = Clock.systemUTC();
+  private volatile @Nullable Dispatcher dispatcher;
   private volatile boolean closed;
 
   NatsKvStore(
@@ -114,7 +126,13 @@ final class NatsKvStore implements Store {
               if (page.size() >= cap && relative.compareTo(page.lastKey()) > 0) {
                 return;
               }
-              Record r = toRecord(relative, msg.getData(), msg.metaData().streamSequence(), now);
+              Record r =
+                  toRecord(
+                      relative,
+                      msg.getData(),
+                      msg.getHeaders(),
+                      msg.metaData().streamSequence(),
+                      now);
               if (r == null) {
                 return;
               }
@@ -157,21 +175,52 @@ final class NatsKvStore implements Store {
       if (mi == null || isDeleteMarker(mi.getHeaders())) {
         return null;
       }
-      return toRecord(key, mi.getData(), mi.getSeq(), clock.instant());
+      Record r = toRecord(key, mi.getData(), mi.getHeaders(), mi.getSeq(), clock.instant());
+      if (r == null) {
+        removeExpired(db, stored, mi.getSeq());
+      }
+      return r;
+    }
+  }
+
+  /**
+   * Deletes a record whose expiry passed but which the server keeps (no native TTL), unless it
+   * changed meanwhile. Best effort: readers skip expired records anyway.
+   */
+  private void removeExpired(String db, String stored, long revision) {
+    try {
+      js.publishAsync(
+          subject(db, stored),
+          new Headers().put(KV_OPERATION, "DEL").put(TtlHeaders.EXPIRED, "true"),
+          new byte[0],
+          PublishOptions.builder().expectedLastSubjectSequence(revision).build());
+    } catch (RuntimeException ignored) {
+      // another reader or writer got there first, or the connection is down: nothing to do
+    }
+  }
+
+  /** The time left before a record expires: null when it has expired, zero for never. */
+  static @Nullable Duration timeLeft(@Nullable Headers headers, Instant now) {
+    String at = headers == null ? null : headers.getFirst(TtlHeaders.EXPIRES_AT);
+    if (at == null) {
+      return Duration.ZERO;
+    }
+    try {
+      Duration left = Duration.between(now, Instant.parse(at));
+      return left.isNegative() || left.isZero() ? null : left;
+    } catch (java.time.format.DateTimeParseException malformed) {
+      return Duration.ZERO;
     }
   }
 
   /** Decodes a stored value into a record, or null when it has expired. */
   private @Nullable Record toRecord(
-      String key, byte @Nullable [] stored, long revision, Instant now) {
-    EnvelopeCodec.Decoded d = EnvelopeCodec.decode(stored == null ? new byte[0] : stored);
-    Duration left = Duration.ZERO;
-    if (d.expiresAt != null) {
-      left = Duration.between(now, d.expiresAt);
-      if (left.isNegative() || left.isZero()) {
-        return null;
-      }
+      String key, byte @Nullable [] stored, @Nullable Headers headers, long revision, Instant now) {
+    Duration left = timeLeft(headers, now);
+    if (left == null) {
+      return null;
     }
+    EnvelopeCodec.Decoded d = EnvelopeCodec.decode(stored == null ? new byte[0] : stored);
     Record.Builder b = Record.builder(key).value(d.data).expiry(left).revision(revision);
     try {
       b.metadata(d.metadata);
@@ -194,7 +243,7 @@ final class NatsKvStore implements Store {
     Instant now = clock.instant();
     Duration ttl = options.effectiveTtl(record, now);
     Instant expiresAt = ttl.isZero() ? null : now.plus(ttl);
-    byte[] body = EnvelopeCodec.encode(record.key(), record.value(), record.metadata(), expiresAt);
+    byte[] body = EnvelopeCodec.encode(record.key(), record.value(), record.metadata());
     long maxPayload = connection.getServerInfo().getMaxPayload();
     int overhead = subject(db, stored).length() + 128;
     if (maxPayload > 0 && body.length + overhead > maxPayload) {
@@ -209,9 +258,10 @@ final class NatsKvStore implements Store {
               + " bytes");
     }
     for (int attempt = 0; ; attempt++) {
-      buckets.findOrCreate(db);
+      Buckets.Bucket bucket = buckets.findOrCreate(db);
+      Headers headers = TtlHeaders.forWrite(ttl, expiresAt, bucket);
       try {
-        return publish(db, stored, record.key(), body, options, now);
+        return publish(db, stored, record.key(), body, headers, options, now);
       } catch (JetStreamApiException | IOException | RuntimeException e) {
         if (e instanceof StoreException) {
           throw (StoreException) e;
@@ -226,7 +276,13 @@ final class NatsKvStore implements Store {
   }
 
   private long publish(
-      String db, String stored, String key, byte[] body, WriteOptions options, Instant now)
+      String db,
+      String stored,
+      String key,
+      byte[] body,
+      @Nullable Headers headers,
+      WriteOptions options,
+      Instant now)
       throws IOException, JetStreamApiException {
     String subject = subject(db, stored);
     if (options.ifAbsent()) {
@@ -242,8 +298,7 @@ final class NatsKvStore implements Store {
         if (last == null) {
           throw NatsErrors.conflict(key, e, "to be absent");
         }
-        if (!isDeleteMarker(last.getHeaders())
-            && toRecord(key, last.getData(), last.getSeq(), now) != null) {
+        if (!isDeleteMarker(last.getHeaders()) && timeLeft(last.getHeaders(), now) != null) {
           throw new ConflictException(
               key,
               last.getSeq(),
@@ -253,7 +308,7 @@ final class NatsKvStore implements Store {
         try {
           return publishAck(
               subject,
-              null,
+              headers,
               body,
               PublishOptions.builder().expectedLastSubjectSequence(last.getSeq()));
         } catch (JetStreamApiException again) {
@@ -268,7 +323,7 @@ final class NatsKvStore implements Store {
       long expected = options.ifRevision().getAsLong();
       try {
         return publishAck(
-            subject, null, body, PublishOptions.builder().expectedLastSubjectSequence(expected));
+            subject, headers, body, PublishOptions.builder().expectedLastSubjectSequence(expected));
       } catch (JetStreamApiException e) {
         if (e.getApiErrorCode() == NatsErrors.WRONG_LAST_SEQUENCE) {
           throw NatsErrors.conflict(key, e, "to have revision " + expected);
@@ -276,7 +331,7 @@ final class NatsKvStore implements Store {
         throw e;
       }
     }
-    return publishAck(subject, null, body, null);
+    return publishAck(subject, headers, body, null);
   }
 
   private long publishAck(
@@ -392,13 +447,16 @@ final class NatsKvStore implements Store {
     checkOpen();
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
     String scope = scope(options.table().orElse(defaultTable));
+    Instant now = clock.instant();
     List<String> out = new ArrayList<>();
     boolean scanned =
         scan(
             db,
             true,
             (relative, msg) -> {
-              if (relative.startsWith(options.prefix()) && relative.endsWith(options.suffix())) {
+              if (relative.startsWith(options.prefix())
+                  && relative.endsWith(options.suffix())
+                  && timeLeft(msg.getHeaders(), now) != null) {
                 out.add(relative);
               }
             },
@@ -436,6 +494,9 @@ final class NatsKvStore implements Store {
             keysOnly,
             timeout,
             msg -> {
+              if (isDeleteMarker(msg.getHeaders())) {
+                return;
+              }
               String full = keys.fromStored(msg.getSubject().substring(prefix.length()));
               if (full != null && full.startsWith(scope)) {
                 sink.accept(full.substring(scope.length()), msg);
@@ -449,6 +510,142 @@ final class NatsKvStore implements Store {
         }
         throw NatsErrors.wrap("scanning database \"" + db + "\"", e);
       }
+    }
+  }
+
+  // ---------------------------------------------------------------- watch, history, info
+
+  @Override
+  public Watch watch(WatchOptions options, WatchListener listener) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(listener, "listener");
+    checkOpen();
+    String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    String scope = scope(options.table().orElse(defaultTable));
+    buckets.findOrCreate(db);
+    long last;
+    try {
+      last = jsm.getStreamInfo(streamName(db)).getStreamState().getLastSequence();
+    } catch (IOException | JetStreamApiException e) {
+      buckets.forget(db);
+      throw NatsErrors.wrap("watching database \"" + db + "\"", e);
+    }
+    NatsWatch.Decoder decoder =
+        new NatsWatch.Decoder() {
+          @Override
+          public @Nullable String fullKey(String storedKey) {
+            return keys.fromStored(storedKey);
+          }
+
+          @Override
+          public @Nullable Record record(String relativeKey, Message m, Instant now) {
+            return toRecord(
+                relativeKey, m.getData(), m.getHeaders(), m.metaData().streamSequence(), now);
+          }
+        };
+    return NatsWatch.start(
+        js,
+        dispatcher(),
+        last,
+        db,
+        scope,
+        options.prefix(),
+        options.includeInitial(),
+        keys.encodes(),
+        timeout,
+        decoder,
+        listener);
+  }
+
+  private Dispatcher dispatcher() {
+    Dispatcher d = dispatcher;
+    if (d == null) {
+      synchronized (this) {
+        d = dispatcher;
+        if (d == null) {
+          d = connection.createDispatcher();
+          dispatcher = d;
+        }
+      }
+    }
+    return d;
+  }
+
+  @Override
+  public List<ChangeEvent> history(String key, ReadOptions options) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(options, "options");
+    if (key.isEmpty()) {
+      throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
+    }
+    if (!options.exact() || options.offset() != 0) {
+      throw new IllegalArgumentException(
+          "history options "
+              + options
+              + " are invalid: history reads one exact key, so prefix, suffix and offset must"
+              + " not be set");
+    }
+    checkOpen();
+    String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    String table = options.table().orElse(defaultTable);
+    String stored = storedKey(scope(table) + key, key, table);
+    Optional<Buckets.Bucket> bucket = buckets.find(db);
+    if (bucket.isEmpty()) {
+      return List.of();
+    }
+    List<ChangeEvent> out = new ArrayList<>();
+    try {
+      for (KeyValueEntry e : bucket.get().kv().history(stored)) {
+        if (e.getOperation() == KeyValueOperation.PUT) {
+          EnvelopeCodec.Decoded d =
+              EnvelopeCodec.decode(e.getValue() == null ? new byte[0] : e.getValue());
+          Record.Builder b = Record.builder(key).value(d.data).revision(e.getRevision());
+          try {
+            b.metadata(d.metadata);
+          } catch (IllegalArgumentException tooDeep) {
+            // metadata this API cannot represent: the value is kept
+          }
+          out.add(new ChangeEvent(ChangeEvent.Op.PUT, db, key, e.getRevision(), b.build()));
+        } else {
+          out.add(new ChangeEvent(ChangeEvent.Op.DELETE, db, key, e.getRevision(), null));
+        }
+      }
+    } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
+      if (NatsErrors.bucketGone(e)) {
+        buckets.forget(db);
+        return List.of();
+      }
+      throw NatsErrors.wrap(what("reading the history of", key, db), e);
+    }
+    int limit = options.limit();
+    return limit > 0 && out.size() > limit
+        ? List.copyOf(out.subList(out.size() - limit, out.size()))
+        : out;
+  }
+
+  @Override
+  public Optional<DatabaseInfo> info(String database) {
+    Objects.requireNonNull(database, "database");
+    KeyRules.database(database);
+    checkOpen();
+    try {
+      KeyValueStatus st = kvm.getStatus(database);
+      return Optional.of(
+          new DatabaseInfo(
+              database,
+              st.getEntryCount(),
+              st.getByteCount(),
+              st.getTtl() == null ? Duration.ZERO : st.getTtl(),
+              (int) st.getMaxHistoryPerKey(),
+              st.getStorageType() == StorageType.Memory ? "memory" : "file",
+              st.getReplicas()));
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NatsErrors.STREAM_NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw NatsErrors.wrap("reading the info of database \"" + database + "\"", e);
+    } catch (IOException | RuntimeException e) {
+      throw NatsErrors.wrap("reading the info of database \"" + database + "\"", e);
     }
   }
 
@@ -496,6 +693,14 @@ final class NatsKvStore implements Store {
     }
     closed = true;
     buckets.forgetAll();
+    Dispatcher d = dispatcher;
+    if (d != null) {
+      try {
+        connection.closeDispatcher(d);
+      } catch (RuntimeException alreadyClosed) {
+        // the connection is closed already
+      }
+    }
     if (ownsConnection) {
       try {
         connection.close();

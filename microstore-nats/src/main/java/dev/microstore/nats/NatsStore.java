@@ -318,7 +318,7 @@ public final class NatsStore {
       KeyValueManagement kvm = nc.keyValueManagement(kvo);
       BucketDefaults defaults =
           new BucketDefaults(defaultTtl, memoryStorage, description, replicas, history);
-      Buckets bucketHandles = new Buckets(nc, kvm, kvo, defaults);
+      Buckets bucketHandles = new Buckets(nc, nc.jetStreamManagement(jso), kvm, kvo, defaults);
       for (KeyValueConfiguration config : buckets) {
         bucketHandles.create(config, true);
       }

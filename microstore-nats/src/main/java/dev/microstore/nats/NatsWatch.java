@@ -1,0 +1,161 @@
+package dev.microstore.nats;
+
+import dev.microstore.ChangeEvent;
+import dev.microstore.Record;
+import dev.microstore.WatchListener;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A watch over a bucket. With the initial data, it first reads the last message of every key in one
+ * pass (on the caller's thread), then follows the stream from the sequence after the highest one
+ * the pass saw or the stream held before it, so no change is lost or delivered twice. Live changes
+ * come from an ordered push consumer (the client recreates it from the right sequence after a gap)
+ * on the store's shared dispatcher, in stream order. The server filters on the longest whole-token
+ * prefix of {@code <table>_<prefix>} when keys are not encoded; the rest is filtered here.
+ */
+final class NatsWatch implements dev.microstore.Watch {
+  private final Dispatcher dispatcher;
+  private final JetStreamSubscription subscription;
+  private volatile boolean closed;
+
+  private NatsWatch(Dispatcher dispatcher, JetStreamSubscription subscription) {
+    this.dispatcher = dispatcher;
+    this.subscription = subscription;
+  }
+
+  /** What the watch needs from the store to turn a message into an event. */
+  interface Decoder {
+    /** The full key of a stored key, or null when it is not a key of this store's encoding. */
+    @Nullable String fullKey(String storedKey);
+
+    /** The record of a put message, or null when it has expired. */
+    @Nullable Record record(String relativeKey, Message m, Instant now);
+  }
+
+  static NatsWatch start(
+      JetStream js,
+      Dispatcher dispatcher,
+      long lastSequenceBefore,
+      String db,
+      String scope,
+      String prefix,
+      boolean includeInitial,
+      boolean keysEncoded,
+      Duration timeout,
+      Decoder decoder,
+      WatchListener listener) {
+    String subjectPrefix = "$KV." + db + ".";
+    String wanted = scope + prefix;
+    String filter = subjectPrefix + ">";
+    if (!keysEncoded) {
+      int dot = wanted.lastIndexOf('.');
+      if (dot > 0 && KeyRules.problem(wanted.substring(0, dot)) == null) {
+        filter = subjectPrefix + wanted.substring(0, dot + 1) + ">";
+      }
+    }
+    String stream = NatsKvStore.streamName(db);
+    long startAfter = lastSequenceBefore;
+    if (includeInitial) {
+      long highest =
+          BucketScan.scan(
+              js,
+              stream,
+              filter,
+              false,
+              timeout,
+              m -> {
+                ChangeEvent e = toEvent(m, subjectPrefix, wanted, scope, db, decoder, false);
+                if (e != null) {
+                  listener.onEvent(e);
+                }
+              });
+      startAfter = Math.max(startAfter, highest);
+    }
+    listener.onInitialDataDone();
+    ConsumerConfiguration cc =
+        ConsumerConfiguration.builder()
+            .deliverPolicy(DeliverPolicy.ByStartSequence)
+            .startSequence(startAfter + 1)
+            .filterSubject(filter)
+            .build();
+    PushSubscribeOptions pso =
+        PushSubscribeOptions.builder().stream(stream).ordered(true).configuration(cc).build();
+    try {
+      JetStreamSubscription sub =
+          js.subscribe(
+              filter,
+              dispatcher,
+              m -> {
+                if (!m.isJetStream()) {
+                  return;
+                }
+                ChangeEvent e = toEvent(m, subjectPrefix, wanted, scope, db, decoder, true);
+                if (e != null) {
+                  try {
+                    listener.onEvent(e);
+                  } catch (RuntimeException listenerFailure) {
+                    // a failing listener must not stop the watch
+                  }
+                }
+              },
+              false,
+              pso);
+      return new NatsWatch(dispatcher, sub);
+    } catch (IOException | JetStreamApiException e) {
+      throw NatsErrors.wrap("watching database \"" + db + "\"", e);
+    }
+  }
+
+  private static @Nullable ChangeEvent toEvent(
+      Message m,
+      String subjectPrefix,
+      String wanted,
+      String scope,
+      String db,
+      Decoder decoder,
+      boolean live) {
+    String full = decoder.fullKey(m.getSubject().substring(subjectPrefix.length()));
+    if (full == null || !full.startsWith(wanted)) {
+      return null;
+    }
+    String rel = full.substring(scope.length());
+    long revision = m.metaData().streamSequence();
+    Headers h = m.getHeaders();
+    if (NatsKvStore.isDeleteMarker(h)) {
+      if (!live) {
+        return null;
+      }
+      boolean expired =
+          h.getFirst("Nats-Marker-Reason") != null || h.getFirst(TtlHeaders.EXPIRED) != null;
+      return new ChangeEvent(
+          expired ? ChangeEvent.Op.EXPIRE : ChangeEvent.Op.DELETE, db, rel, revision, null);
+    }
+    Record r = decoder.record(rel, m, Instant.now());
+    return r == null ? null : new ChangeEvent(ChangeEvent.Op.PUT, db, rel, revision, r);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      dispatcher.unsubscribe(subscription);
+    } catch (RuntimeException ignored) {
+      // the connection is closing; the server drops the ephemeral consumer by itself
+    }
+  }
+}
