@@ -55,6 +55,7 @@ final class Buckets {
   private final KeyValueOptions kvOptions;
   private final BucketDefaults defaults;
   private final ConcurrentHashMap<String, Bucket> known = new ConcurrentHashMap<>();
+  private volatile io.nats.client.@org.jspecify.annotations.Nullable Dispatcher deletions;
 
   Buckets(
       Connection connection,
@@ -130,6 +131,35 @@ final class Buckets {
       throw NatsErrors.wrap("creating database \"" + config.getBucketName() + "\"", e);
     }
     known.remove(config.getBucketName());
+  }
+
+  /**
+   * Forgets a bucket as soon as the server announces that its stream was deleted, so that a bucket
+   * deleted (and perhaps recreated) by another client is looked up afresh.
+   */
+  void followDeletions() {
+    String prefix = "$JS.EVENT.ADVISORY.STREAM.DELETED.KV_";
+    deletions =
+        connection.createDispatcher(
+            m -> {
+              String subject = m.getSubject();
+              if (subject.startsWith(prefix)) {
+                forget(subject.substring(prefix.length()));
+              }
+            });
+    deletions.subscribe(prefix + "*");
+  }
+
+  void close() {
+    forgetAll();
+    io.nats.client.Dispatcher d = deletions;
+    if (d != null) {
+      try {
+        connection.closeDispatcher(d);
+      } catch (RuntimeException alreadyClosed) {
+        // the connection is closed already
+      }
+    }
   }
 
   void forget(String name) {

@@ -41,7 +41,25 @@ final class NatsErrors {
         return true;
       }
       String m = c.getMessage();
-      if (m != null && (m.contains("No responders") || m.contains("no responders"))) {
+      if (m != null && m.toLowerCase(java.util.Locale.ROOT).contains("no responders")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The bucket may be gone: the server said so, or nobody answered a request addressed to it (a
+   * deleted stream has no responders; jnats reports that like a timeout). Callers check the bucket
+   * again before retrying once.
+   */
+  static boolean maybeGone(Throwable t) {
+    if (bucketGone(t)) {
+      return true;
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      if (m != null && m.contains("no response waiting for NATS JetStream server")) {
         return true;
       }
     }

@@ -43,6 +43,7 @@ import org.jspecify.annotations.Nullable;
 /** The NATS JetStream KV store; see {@link NatsStore}. */
 final class NatsKvStore implements Store {
   static final String KV_OPERATION = "KV-Operation";
+  static final String MARKER_REASON = "Nats-Marker-Reason";
   static final String NO_MESSAGE_FOUND_TEXT = "no message found";
   static final int NO_MESSAGE_FOUND = 10037;
 
@@ -160,13 +161,13 @@ final class NatsKvStore implements Store {
         if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
           return null;
         }
-        if (NatsErrors.bucketGone(e) && attempt == 0) {
+        if (NatsErrors.maybeGone(e) && attempt == 0) {
           buckets.forget(db);
           continue;
         }
         throw NatsErrors.wrap(what("reading", key, db), e);
       } catch (IOException | RuntimeException e) {
-        if (NatsErrors.bucketGone(e) && attempt == 0) {
+        if (NatsErrors.maybeGone(e) && attempt == 0) {
           buckets.forget(db);
           continue;
         }
@@ -266,7 +267,7 @@ final class NatsKvStore implements Store {
         if (e instanceof StoreException) {
           throw (StoreException) e;
         }
-        if (NatsErrors.bucketGone(e) && attempt == 0) {
+        if (NatsErrors.maybeGone(e) && attempt == 0) {
           buckets.forget(db);
           continue;
         }
@@ -430,7 +431,7 @@ final class NatsKvStore implements Store {
         if (e instanceof StoreException) {
           throw (StoreException) e;
         }
-        if (NatsErrors.bucketGone(e) && attempt == 0) {
+        if (NatsErrors.maybeGone(e) && attempt == 0) {
           buckets.forget(db);
           continue;
         }
@@ -504,7 +505,7 @@ final class NatsKvStore implements Store {
             });
         return true;
       } catch (RuntimeException e) {
-        if (NatsErrors.bucketGone(e) && attempt == 0) {
+        if (NatsErrors.maybeGone(e) && attempt == 0) {
           buckets.forget(db);
           continue;
         }
@@ -692,7 +693,7 @@ final class NatsKvStore implements Store {
       return;
     }
     closed = true;
-    buckets.forgetAll();
+    buckets.close();
     Dispatcher d = dispatcher;
     if (d != null) {
       try {
@@ -752,7 +753,8 @@ final class NatsKvStore implements Store {
       return false;
     }
     String op = headers.getFirst(KV_OPERATION);
-    return "DEL".equals(op) || "PURGE".equals(op);
+    // markers the server leaves when a TTL or max age removes a key carry only a reason
+    return "DEL".equals(op) || "PURGE".equals(op) || headers.getFirst(MARKER_REASON) != null;
   }
 
   private static <T> List<T> page(List<T> sorted, int offset) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,6 +48,7 @@ public final class NatsStore {
 
   private final List<String> servers = new ArrayList<>();
   private @Nullable Options natsOptions;
+  private @Nullable Consumer<Options.Builder> customizer;
   private @Nullable Connection connection;
   private @Nullable JetStreamOptions jetStreamOptions;
   private final List<KeyValueConfiguration> buckets = new ArrayList<>();
@@ -94,15 +96,27 @@ public final class NatsStore {
   }
 
   /**
-   * Uses these jnats connection options (Go: {@code NatsOptions}): authentication, TLS, reconnect
-   * behaviour, timeouts and everything else jnats offers. Servers added with {@link
-   * #servers(String...)} replace the servers of these options.
+   * Uses these complete jnats connection options (Go: {@code NatsOptions}), servers included:
+   * authentication, TLS, reconnect behaviour, timeouts and everything else jnats offers. Cannot be
+   * combined with {@link #servers(String...)} or {@link #connectionOptions(Consumer)}.
    *
    * @param options jnats options
    * @return this builder
    */
   public NatsStore natsOptions(Options options) {
     this.natsOptions = Objects.requireNonNull(options, "options");
+    return this;
+  }
+
+  /**
+   * Adjusts the jnats connection options the store builds from {@link #servers(String...)}:
+   * credentials, TLS, reconnect settings, timeouts. Called once per {@link #build()}.
+   *
+   * @param customizer receives the options builder, with the servers already set
+   * @return this builder
+   */
+  public NatsStore connectionOptions(Consumer<Options.Builder> customizer) {
+    this.customizer = Objects.requireNonNull(customizer, "customizer");
     return this;
   }
 
@@ -285,14 +299,23 @@ public final class NatsStore {
     Connection nc = connection;
     boolean owns = nc == null;
     if (nc == null) {
-      Options.Builder ob =
-          natsOptions == null ? new Options.Builder() : new Options.Builder(natsOptions);
-      if (!servers.isEmpty()) {
-        ob.servers(servers.toArray(new String[0]));
-      } else if (natsOptions == null) {
-        ob.server(DEFAULT_SERVER);
+      Options options;
+      if (natsOptions != null) {
+        if (!servers.isEmpty() || customizer != null) {
+          throw new IllegalArgumentException(
+              "natsOptions(Options) holds the servers and every setting: do not combine it with"
+                  + " servers(...) or connectionOptions(...)");
+        }
+        options = natsOptions;
+      } else {
+        Options.Builder ob = new Options.Builder();
+        ob.servers(
+            servers.isEmpty() ? new String[] {DEFAULT_SERVER} : servers.toArray(new String[0]));
+        if (customizer != null) {
+          customizer.accept(ob);
+        }
+        options = ob.build();
       }
-      Options options = ob.build();
       try {
         nc = Nats.connect(options);
       } catch (IOException e) {
@@ -319,6 +342,7 @@ public final class NatsStore {
       BucketDefaults defaults =
           new BucketDefaults(defaultTtl, memoryStorage, description, replicas, history);
       Buckets bucketHandles = new Buckets(nc, nc.jetStreamManagement(jso), kvm, kvo, defaults);
+      bucketHandles.followDeletions();
       for (KeyValueConfiguration config : buckets) {
         bucketHandles.create(config, true);
       }

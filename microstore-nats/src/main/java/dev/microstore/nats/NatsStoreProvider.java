@@ -69,10 +69,12 @@ public final class NatsStoreProvider implements StoreProvider {
     uri.parameter("replicas").ifPresent(v -> b.replicas(integer("replicas", v)));
     uri.parameter("history").ifPresent(v -> b.history(integer("history", v)));
     if (uri.parameter("token").isPresent() || uri.parameter("creds").isPresent()) {
-      io.nats.client.Options.Builder ob = new io.nats.client.Options.Builder();
-      uri.parameter("token").ifPresent(t -> ob.token(t.toCharArray()));
-      uri.parameter("creds").ifPresent(f -> ob.authHandler(io.nats.client.Nats.credentials(f)));
-      b.natsOptions(ob.build());
+      b.connectionOptions(
+          ob -> {
+            uri.parameter("token").ifPresent(t -> ob.token(t.toCharArray()));
+            uri.parameter("creds")
+                .ifPresent(f -> ob.authHandler(io.nats.client.Nats.credentials(f)));
+          });
     }
     return b.build();
   }

@@ -138,7 +138,7 @@ final class NatsWatch implements dev.microstore.Watch {
         return null;
       }
       boolean expired =
-          h.getFirst("Nats-Marker-Reason") != null || h.getFirst(TtlHeaders.EXPIRED) != null;
+          h.getFirst(NatsKvStore.MARKER_REASON) != null || h.getFirst(TtlHeaders.EXPIRED) != null;
       return new ChangeEvent(
           expired ? ChangeEvent.Op.EXPIRE : ChangeEvent.Op.DELETE, db, rel, revision, null);
     }

@@ -1,0 +1,49 @@
+package dev.microstore.nats;
+
+import dev.microstore.Store;
+import dev.microstore.tck.StoreContract;
+import dev.microstore.tck.StoreFactory;
+import dev.microstore.tck.StoreFeature;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The whole conformance kit against a real nats-server. */
+class NatsStoreConformanceTest extends StoreContract {
+
+  @Override
+  protected StoreFactory factory() {
+    String url = TestServers.shared().url();
+    return new StoreFactory() {
+      @Override
+      public Store create() {
+        return NatsStore.builder().servers(url).build();
+      }
+
+      @Override
+      public Store create(String defaultDatabase, String defaultTable) {
+        return NatsStore.builder()
+            .servers(url)
+            .database(defaultDatabase)
+            .table(defaultTable)
+            .build();
+      }
+
+      @Override
+      public Set<StoreFeature> features() {
+        return EnumSet.of(
+            StoreFeature.EXPIRY, StoreFeature.REVISIONS, StoreFeature.WATCH, StoreFeature.HISTORY);
+      }
+
+      @Override
+      public Duration expiryTolerance() {
+        return Duration.ofSeconds(3);
+      }
+    };
+  }
+
+  @Override
+  protected int counterIncrementsPerThread() {
+    return 500;
+  }
+}

@@ -1,0 +1,157 @@
+package dev.microstore.nats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.microstore.ListOptions;
+import dev.microstore.ReadOptions;
+import dev.microstore.Record;
+import dev.microstore.Store;
+import dev.microstore.WriteOptions;
+import io.nats.client.Connection;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonValue;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Values written by the Go plugin read back exactly; values written here are what Go writes. */
+class NatsWireCompatibilityTest {
+  private Connection raw;
+  private Store store;
+  private Store encoded;
+
+  @BeforeEach
+  void open() throws Exception {
+    raw = TestServers.rawConnection();
+    store = NatsStore.builder().servers(TestServers.shared().url()).build();
+    encoded = NatsStore.builder().servers(TestServers.shared().url()).encodeKeys().build();
+    for (String b : List.of("golden", "goldenenc", "gowire", "hostile")) {
+      store.deleteDatabase(b);
+    }
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (String b : List.of("golden", "goldenenc", "gowire", "hostile")) {
+      store.deleteDatabase(b);
+    }
+    store.close();
+    encoded.close();
+    raw.close();
+  }
+
+  private KeyValue goBucket(String name) throws Exception {
+    raw.keyValueManagement()
+        .create(
+            KeyValueConfiguration.builder()
+                .name(name)
+                .description("KeyValue storage administered by go-micro store plugin")
+                .maxHistoryPerKey(1)
+                .build());
+    return raw.keyValue(name);
+  }
+
+  @Test
+  void goldenValuesWrittenByGo_readBackExactly() throws Exception {
+    KeyValue kv = goBucket("golden");
+    kv.put(
+        "users_alice",
+        "{\"key\":\"alice\",\"data\":\"aGVsbG8=\",\"metadata\":{\"a\":\"x\",\"n\":5}}");
+    kv.put("empty", "{\"key\":\"empty\",\"data\":\"\",\"metadata\":null}");
+
+    Record alice =
+        store.read("alice", ReadOptions.builder().from("golden", "users").build()).get(0);
+    assertThat(alice.key()).isEqualTo("alice");
+    assertThat(alice.valueAsString()).isEqualTo("hello");
+    assertThat(alice.metadata()).containsExactly(Map.entry("a", "x"), Map.entry("n", 5L));
+    Record empty = store.read("empty", ReadOptions.builder().database("golden").build()).get(0);
+    assertThat(empty.value()).isEmpty();
+    assertThat(empty.metadata()).isEmpty();
+  }
+
+  @Test
+  void goldenEncodedKey_readBackWithEncodeKeys() throws Exception {
+    KeyValue kv = goBucket("goldenenc");
+    kv.put(
+        "IZXWE2LEMRSW4OT4IAXC4KY=",
+        "{\"key\":\"Fobidden:|@..+\",\"data\":\"djM=\",\"metadata\":null}");
+
+    Record r =
+        encoded.read("Fobidden:|@..+", ReadOptions.builder().database("goldenenc").build()).get(0);
+    assertThat(r.valueAsString()).isEqualTo("v3");
+    assertThat(encoded.list(ListOptions.builder().database("goldenenc").build()))
+        .containsExactly("Fobidden:|@..+");
+    assertThat(KeyCodec.base32("Fobidden:|@..+".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("IZXWE2LEMRSW4OT4IAXC4KY=");
+  }
+
+  @Test
+  void goVariants_dataNullEscapesUnknownFieldsAndFloats_areAccepted() throws Exception {
+    KeyValue kv = goBucket("gowire");
+    kv.put("a", "{\"key\":\"a\",\"data\":null,\"metadata\":null}");
+    kv.put(
+        "b",
+        "{\"metadata\":{\"html\":\"\\u003cb\\u003e \\u0026\",\"f\":1.5,\"i\":3,\"e\":1e3,\"l\":[1,"
+            + "{\"x\":true}]},\"data\":\"AAEC\",\"key\":\"b\",\"extra\":{\"z\":[]}}");
+
+    Record a = store.read("a", ReadOptions.builder().database("gowire").build()).get(0);
+    assertThat(a.value()).isEmpty();
+    Record b = store.read("b", ReadOptions.builder().database("gowire").build()).get(0);
+    assertThat(b.value()).containsExactly(0, 1, 2);
+    assertThat(b.metadata().get("html")).isEqualTo("<b> &");
+    assertThat(b.metadata().get("f")).isEqualTo(1.5);
+    assertThat(b.metadata().get("i")).isEqualTo(3L);
+    assertThat(b.metadata().get("e")).isEqualTo(1000.0);
+    assertThat(b.metadata().get("l")).isEqualTo(List.of(1L, Map.of("x", true)));
+  }
+
+  @Test
+  void storedBytes_decodeWithAPlainJsonParser_toTheFieldsGoWrites() throws Exception {
+    store.write(
+        Record.builder("alice").value("hello").metadata(Map.of("a", "x", "n", 5)).build(),
+        WriteOptions.builder().to("gowire", "users").build());
+    store.write(Record.of("empty", new byte[0]), WriteOptions.builder().database("gowire").build());
+
+    KeyValue kv = raw.keyValue("gowire");
+    JsonValue alice = JsonParser.parse(kv.get("users_alice").getValue());
+    assertThat(alice.map.keySet()).containsExactlyInAnyOrder("key", "data", "metadata");
+    assertThat(alice.map.get("key").string).isEqualTo("alice");
+    assertThat(alice.map.get("data").string).isEqualTo("aGVsbG8=");
+    assertThat(alice.map.get("metadata").map.get("a").string).isEqualTo("x");
+    assertThat(alice.map.get("metadata").map.get("n").i).isEqualTo(5);
+    assertThat(new String(kv.get("empty").getValue(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"key\":\"empty\",\"data\":\"\",\"metadata\":null}");
+  }
+
+  @Test
+  void valuesThatAreNotEnvelopes_readAsRawValues_andNeverBreakPrefixReadsOrLists()
+      throws Exception {
+    KeyValue kv = goBucket("hostile");
+    kv.put("t_good", "{\"key\":\"good\",\"data\":\"b2s=\",\"metadata\":null}");
+    kv.put("t_text", "plain text");
+    kv.put("t_badjson", "{\"key\":");
+    kv.put("t_badbase64", "{\"key\":\"x\",\"data\":\"***\",\"metadata\":null}");
+    kv.put("t_deep", "[".repeat(10_000) + "]".repeat(10_000));
+    kv.put(
+        "t_deepmeta",
+        "{\"key\":\"d\",\"data\":\"\",\"metadata\":"
+            + "{\"a\":".repeat(10_000)
+            + "1"
+            + "}".repeat(10_001));
+    kv.put("t_binary", new byte[] {(byte) 0xff, 0, (byte) 0xfe});
+
+    List<Record> all = store.read("", ReadOptions.builder().from("hostile", "t").prefix().build());
+    assertThat(all)
+        .extracting(Record::key)
+        .containsExactly("badbase64", "badjson", "binary", "deep", "deepmeta", "good", "text");
+    assertThat(all.get(5).valueAsString()).isEqualTo("ok");
+    assertThat(all.get(6).valueAsString()).isEqualTo("plain text");
+    assertThat(all.get(2).value()).containsExactly(0xff, 0, 0xfe);
+    assertThat(store.list(ListOptions.builder().from("hostile", "t").build())).hasSize(7);
+  }
+}
