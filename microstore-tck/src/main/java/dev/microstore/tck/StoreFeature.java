@@ -1,0 +1,49 @@
+package dev.microstore.tck;
+
+/**
+ * An optional capability of a {@link dev.microstore.Store} implementation. A store declares the
+ * features it supports through {@link StoreFactory#features()}; the kit runs the tests of a feature
+ * only when it is declared, and reports them as skipped otherwise (never as passed).
+ */
+public enum StoreFeature {
+  /**
+   * Per-record expiry: {@link dev.microstore.Record#expiry()}, {@link
+   * dev.microstore.WriteOptions.Builder#ttl(java.time.Duration)} and {@link
+   * dev.microstore.WriteOptions.Builder#expiry(java.time.Instant)} make a record disappear, and
+   * reads report the time left. A store without it rejects writes that ask for an expiry.
+   */
+  EXPIRY,
+
+  /**
+   * Revisions and compare-and-set: writes return increasing revisions, reads report them, and
+   * {@link dev.microstore.WriteOptions.Builder#ifAbsent()}, {@link
+   * dev.microstore.WriteOptions.Builder#ifRevision(long)} and {@link
+   * dev.microstore.DeleteOptions.Builder#ifRevision(long)} are honoured, failing with {@link
+   * dev.microstore.ConflictException}.
+   */
+  REVISIONS,
+
+  /**
+   * Keys may be any non-empty string (for NATS, with key encoding enabled). Without it the kit uses
+   * only keys made of {@code A-Z a-z 0-9 - _ / = .}, which every store must accept.
+   */
+  ARBITRARY_KEYS,
+
+  /**
+   * Watching keys for changes. The API has no watch operation yet; a later version of the kit tests
+   * this feature.
+   */
+  WATCH,
+
+  /**
+   * Keeping earlier revisions of a key. The API has no history operation yet; a later version of
+   * the kit tests this feature.
+   */
+  HISTORY,
+
+  /**
+   * Writing several records atomically. The API has no batch operation yet; a later version of the
+   * kit tests this feature.
+   */
+  ATOMIC_BATCH
+}

@@ -1,0 +1,23 @@
+/**
+ * Test support for microstore: real {@code nats-server} processes for tests, using nothing but the
+ * JDK.
+ *
+ * <ul>
+ *   <li>{@link dev.microstore.testing.NatsServerBinary} finds a {@code nats-server} binary and
+ *       reads its version: {@code find()} for the default one (Debian stable's, 2.9.x), {@code
+ *       newest()} for the one from Debian's testing suite, if installed. Both are installed by
+ *       {@code scripts/install-nats-server.sh}.
+ *   <li>{@link dev.microstore.testing.NatsServer} runs one node with JetStream, on free ports of
+ *       {@code 127.0.0.1}, and can stop, kill ({@code SIGKILL}) and restart it on the same port
+ *       with the same store directory.
+ *   <li>{@link dev.microstore.testing.NatsCluster} runs a JetStream cluster ({@code n1}, {@code
+ *       n2}, ...) and waits for its meta leader.
+ *   <li>{@link dev.microstore.testing.FreePorts} hands out free TCP ports.
+ * </ul>
+ *
+ * <p>Every server started is killed by a JVM shutdown hook if the test did not close it.
+ *
+ * <p>Nullness: no public method in this package accepts or returns {@code null}; absent values are
+ * {@link java.util.Optional} or {@link java.util.OptionalInt}.
+ */
+package dev.microstore.testing;
