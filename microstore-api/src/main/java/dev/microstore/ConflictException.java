@@ -26,7 +26,26 @@ public class ConflictException extends StoreException {
    * @param errorCode the backend's error code, or 0
    */
   public ConflictException(String key, long currentRevision, String message, int errorCode) {
-    super(message, null, errorCode, false);
+    this(key, currentRevision, message, errorCode, null);
+  }
+
+  /**
+   * Creates the exception with the backend's failure as its cause.
+   *
+   * @param key the key whose condition failed (without the table prefix)
+   * @param currentRevision the record's current revision when known, 0 when the record is absent or
+   *     -1 when unknown
+   * @param message what was expected and what was found
+   * @param errorCode the backend's error code, or 0
+   * @param cause the backend's failure, or {@code null}
+   */
+  public ConflictException(
+      String key,
+      long currentRevision,
+      String message,
+      int errorCode,
+      @org.jspecify.annotations.Nullable Throwable cause) {
+    super(message, cause, errorCode, false);
     this.key = key;
     this.currentRevision = currentRevision;
   }

@@ -22,8 +22,8 @@ public interface WatchListener {
   default void onInitialDataDone() {}
 
   /**
-   * Called when the watch fails and stops, for example when its database is deleted or the
-   * connection is lost for good. No event follows.
+   * Called when the watch fails and stops, where the store can tell: the in-memory store calls it
+   * when the watched database is deleted. No event follows.
    *
    * @param error what went wrong
    */

@@ -272,7 +272,7 @@ final class Json {
         }
       }
       String token = s.substring(start, pos);
-      if (integral && token.length() <= 19) {
+      if (integral && token.length() <= 20) {
         try {
           return Long.parseLong(token);
         } catch (NumberFormatException tooBig) {

@@ -89,8 +89,8 @@ final class NatsErrors {
                 + (current < 0
                     ? ""
                     : current == 0 ? " but is absent" : " but has revision " + current),
-            WRONG_LAST_SEQUENCE);
-    e.initCause(cause);
+            WRONG_LAST_SEQUENCE,
+            cause);
     return e;
   }
 

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /** The NATS JetStream KV store; see {@link NatsStore}. */
@@ -119,27 +120,36 @@ final class NatsKvStore implements Store {
         scan(
             db,
             false,
-            (relative, msg) -> {
-              if ((options.prefix() && !relative.startsWith(key))
-                  || (options.suffix() && !relative.endsWith(key))) {
-                return;
+            new ScanSink() {
+              @Override
+              public void accept(String relative, Message msg) {
+                if ((options.prefix() && !relative.startsWith(key))
+                    || (options.suffix() && !relative.endsWith(key))) {
+                  return;
+                }
+                if (page.size() >= cap && relative.compareTo(page.lastKey()) > 0) {
+                  return;
+                }
+                Record r =
+                    toRecord(
+                        relative,
+                        msg.getData(),
+                        msg.getHeaders(),
+                        msg.metaData().streamSequence(),
+                        now);
+                if (r == null) {
+                  page.remove(relative);
+                  return;
+                }
+                page.put(relative, r);
+                if (page.size() > cap) {
+                  page.pollLastEntry();
+                }
               }
-              if (page.size() >= cap && relative.compareTo(page.lastKey()) > 0) {
-                return;
-              }
-              Record r =
-                  toRecord(
-                      relative,
-                      msg.getData(),
-                      msg.getHeaders(),
-                      msg.metaData().streamSequence(),
-                      now);
-              if (r == null) {
-                return;
-              }
-              page.put(relative, r);
-              if (page.size() > cap) {
-                page.pollLastEntry();
+
+              @Override
+              public void removed(String relative) {
+                page.remove(relative);
               }
             },
             scope);
@@ -289,7 +299,7 @@ final class NatsKvStore implements Store {
     if (options.ifAbsent()) {
       try {
         return publishAck(
-            subject, null, body, PublishOptions.builder().expectedLastSubjectSequence(0));
+            subject, headers, body, PublishOptions.builder().expectedLastSubjectSequence(0));
       } catch (JetStreamApiException e) {
         if (e.getApiErrorCode() != NatsErrors.WRONG_LAST_SEQUENCE) {
           throw e;
@@ -449,24 +459,33 @@ final class NatsKvStore implements Store {
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
     String scope = scope(options.table().orElse(defaultTable));
     Instant now = clock.instant();
-    List<String> out = new ArrayList<>();
+    TreeSet<String> found = new TreeSet<>();
     boolean scanned =
         scan(
             db,
             true,
-            (relative, msg) -> {
-              if (relative.startsWith(options.prefix())
-                  && relative.endsWith(options.suffix())
-                  && timeLeft(msg.getHeaders(), now) != null) {
-                out.add(relative);
+            new ScanSink() {
+              @Override
+              public void accept(String relative, Message msg) {
+                if (relative.startsWith(options.prefix())
+                    && relative.endsWith(options.suffix())
+                    && timeLeft(msg.getHeaders(), now) != null) {
+                  found.add(relative);
+                } else {
+                  found.remove(relative);
+                }
+              }
+
+              @Override
+              public void removed(String relative) {
+                found.remove(relative);
               }
             },
             scope);
     if (!scanned) {
       return List.of();
     }
-    out.sort(null);
-    List<String> paged = page(out, options.offset());
+    List<String> paged = page(new ArrayList<>(found), options.offset());
     return options.limit() > 0 && paged.size() > options.limit()
         ? List.copyOf(paged.subList(0, options.limit()))
         : paged;
@@ -474,7 +493,11 @@ final class NatsKvStore implements Store {
 
   /** What a scan hands over: the key relative to the table and the message. */
   interface ScanSink {
+    /** A live value of the key; a key may come again when it changes during the scan. */
     void accept(String relativeKey, Message message);
+
+    /** The key was deleted (or expired) during the scan, after an earlier {@link #accept}. */
+    void removed(String relativeKey);
   }
 
   /**
@@ -495,12 +518,14 @@ final class NatsKvStore implements Store {
             keysOnly,
             timeout,
             msg -> {
-              if (isDeleteMarker(msg.getHeaders())) {
-                return;
-              }
               String full = keys.fromStored(msg.getSubject().substring(prefix.length()));
               if (full != null && full.startsWith(scope)) {
-                sink.accept(full.substring(scope.length()), msg);
+                String relative = full.substring(scope.length());
+                if (isDeleteMarker(msg.getHeaders())) {
+                  sink.removed(relative);
+                } else {
+                  sink.accept(relative, msg);
+                }
               }
             });
         return true;

@@ -342,6 +342,7 @@ public final class NatsStore {
       BucketDefaults defaults =
           new BucketDefaults(defaultTtl, memoryStorage, description, replicas, history);
       Buckets bucketHandles = new Buckets(nc, nc.jetStreamManagement(jso), kvm, kvo, defaults);
+      requireJetStream(nc.jetStreamManagement(jso), options(nc));
       bucketHandles.followDeletions();
       for (KeyValueConfiguration config : buckets) {
         bucketHandles.create(config, true);
@@ -373,6 +374,24 @@ public final class NatsStore {
         throw (StoreException) e;
       }
       throw NatsErrors.wrap("opening the NATS store", e);
+    }
+  }
+
+  private static String options(Connection nc) {
+    return String.join(",", safeServerList(nc));
+  }
+
+  /** Fails at build time, not on the first call, when the server has no JetStream. */
+  private static void requireJetStream(io.nats.client.JetStreamManagement jsm, String servers) {
+    try {
+      jsm.getAccountStatistics();
+    } catch (IOException | io.nats.client.JetStreamApiException e) {
+      throw new StoreException(
+          "NATS at "
+              + servers
+              + " has no JetStream for this account (start nats-server with -js): "
+              + e.getMessage(),
+          e);
     }
   }
 
