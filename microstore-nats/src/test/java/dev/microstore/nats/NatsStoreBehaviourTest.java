@@ -151,6 +151,9 @@ class NatsStoreBehaviourTest {
     assertThat(store.read("b", in("recreate")).get(0).valueAsString()).isEqualTo("2");
 
     raw.keyValueManagement().delete("recreate");
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(() -> !raw.keyValueManagement().getBucketNames().contains("recreate"));
     store.write(Record.of("c", "3"), to("recreate"));
     assertThat(store.list(ListOptions.builder().database("recreate").build())).containsExactly("c");
   }
@@ -374,7 +377,9 @@ class NatsStoreBehaviourTest {
         other.delete("a", DeleteOptions.builder().from("watched", "t").build());
         other.write(Record.of("outside", "x"), to("watched"));
       }
-      await().atMost(5, TimeUnit.SECONDS).until(() -> events.size() == 22);
+      await()
+          .atMost(15, TimeUnit.SECONDS)
+          .untilAsserted(() -> assertThat(events).as("events %s", events).hasSize(22));
       assertThat(events.get(0).record().orElseThrow().valueAsString()).isEqualTo("0");
       for (int i = 1; i <= 20; i++) {
         assertThat(events.get(i).op()).isEqualTo(ChangeEvent.Op.PUT);
