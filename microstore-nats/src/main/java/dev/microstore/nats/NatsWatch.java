@@ -83,7 +83,8 @@ final class NatsWatch implements dev.microstore.Watch {
               });
       startAfter = Math.max(startAfter, highest);
     }
-    listener.onInitialDataDone();
+    // live events wait until the listener has heard that the initial data is done
+    java.util.concurrent.CountDownLatch initialDone = new java.util.concurrent.CountDownLatch(1);
     ConsumerConfiguration cc =
         ConsumerConfiguration.builder()
             .deliverPolicy(DeliverPolicy.ByStartSequence)
@@ -101,6 +102,12 @@ final class NatsWatch implements dev.microstore.Watch {
                 if (!m.isJetStream()) {
                   return;
                 }
+                try {
+                  initialDone.await();
+                } catch (InterruptedException interrupted) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
                 ChangeEvent e = toEvent(m, subjectPrefix, wanted, scope, db, decoder, true);
                 if (e != null) {
                   try {
@@ -112,6 +119,11 @@ final class NatsWatch implements dev.microstore.Watch {
               },
               false,
               pso);
+      try {
+        listener.onInitialDataDone();
+      } finally {
+        initialDone.countDown();
+      }
       return new NatsWatch(dispatcher, sub);
     } catch (IOException | JetStreamApiException e) {
       throw NatsErrors.wrap("watching database \"" + db + "\"", e);

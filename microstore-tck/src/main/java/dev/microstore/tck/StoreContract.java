@@ -2,12 +2,13 @@ package dev.microstore.tck;
 
 import dev.microstore.Store;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -48,8 +49,8 @@ public abstract class StoreContract {
 
   private @Nullable StoreFactory factory;
   private @Nullable Store store;
-  private final List<Store> extraStores = new ArrayList<>();
-  private final Set<String> ownedDatabases = new HashSet<>();
+  private final List<Store> extraStores = new CopyOnWriteArrayList<>();
+  private final Set<String> ownedDatabases = ConcurrentHashMap.newKeySet();
   private Set<String> databasesBefore = Set.of();
 
   /** Creates the contract; subclasses supply {@link #factory()}. */

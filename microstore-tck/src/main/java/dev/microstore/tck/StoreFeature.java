@@ -30,14 +30,14 @@ public enum StoreFeature {
   ARBITRARY_KEYS,
 
   /**
-   * Watching keys for changes. The API has no watch operation yet; a later version of the kit tests
-   * this feature.
+   * Watching a database for changes. Declared for completeness: this version of the kit has no
+   * tests for it; a later version of the kit tests it.
    */
   WATCH,
 
   /**
-   * Keeping earlier revisions of a key. The API has no history operation yet; a later version of
-   * the kit tests this feature.
+   * Keeping earlier revisions of a key. Declared for completeness: this version of the kit has no
+   * tests for it; a later version of the kit tests it.
    */
   HISTORY,
 
