@@ -10,6 +10,7 @@ import java.util.Set;
 
 /** The whole conformance kit against a real nats-server. */
 class NatsStoreConformanceTest extends StoreContract {
+  private static final int HISTORY_DEPTH = 8;
 
   @Override
   protected StoreFactory factory() {
@@ -17,13 +18,14 @@ class NatsStoreConformanceTest extends StoreContract {
     return new StoreFactory() {
       @Override
       public Store create() {
-        return NatsStore.builder().servers(url).build();
+        return NatsStore.builder().servers(url).history(HISTORY_DEPTH).build();
       }
 
       @Override
       public Store create(String defaultDatabase, String defaultTable) {
         return NatsStore.builder()
             .servers(url)
+            .history(HISTORY_DEPTH)
             .database(defaultDatabase)
             .table(defaultTable)
             .build();
@@ -33,6 +35,11 @@ class NatsStoreConformanceTest extends StoreContract {
       public Set<StoreFeature> features() {
         return EnumSet.of(
             StoreFeature.EXPIRY, StoreFeature.REVISIONS, StoreFeature.WATCH, StoreFeature.HISTORY);
+      }
+
+      @Override
+      public int historyDepth() {
+        return HISTORY_DEPTH;
       }
 
       @Override

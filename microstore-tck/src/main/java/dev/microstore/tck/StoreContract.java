@@ -323,6 +323,22 @@ public abstract class StoreContract {
     }
   }
 
+  /** Watching changes (feature {@link StoreFeature#WATCH}). */
+  @Nested
+  class Watches extends WatchTests {
+    Watches() {
+      super(StoreContract.this);
+    }
+  }
+
+  /** Earlier revisions of a key (feature {@link StoreFeature#HISTORY}). */
+  @Nested
+  class History extends HistoryTests {
+    History() {
+      super(StoreContract.this);
+    }
+  }
+
   /** Invalid arguments are rejected, naming the value and the rule. */
   @Nested
   class InvalidInput extends InvalidInputTests {

@@ -51,4 +51,15 @@ public interface StoreFactory {
   default Duration expiryTolerance() {
     return Duration.ofSeconds(2);
   }
+
+  /**
+   * How many revisions per key the databases of these stores keep (their history depth). The {@link
+   * StoreFeature#HISTORY} tests write up to this many revisions and expect all of them back;
+   * declare at least 4 to run every history test.
+   *
+   * @return the history depth; 1 unless overridden
+   */
+  default int historyDepth() {
+    return 1;
+  }
 }

@@ -30,14 +30,16 @@ public enum StoreFeature {
   ARBITRARY_KEYS,
 
   /**
-   * Watching a database for changes. Declared for completeness: this version of the kit has no
-   * tests for it; a later version of the kit tests it.
+   * Watching a database for changes: {@link dev.microstore.Store#watch} delivers puts and deletes
+   * in revision order, the current records first when asked, narrowed to a table and a key prefix,
+   * including changes made through other stores of the same backend, and nothing after the watch is
+   * closed.
    */
   WATCH,
 
   /**
-   * Keeping earlier revisions of a key. Declared for completeness: this version of the kit has no
-   * tests for it; a later version of the kit tests it.
+   * Keeping earlier revisions of a key: {@link dev.microstore.Store#history} returns them oldest
+   * first, deletes included, as deep as {@link StoreFactory#historyDepth()}.
    */
   HISTORY,
 

@@ -34,7 +34,9 @@ import org.jspecify.annotations.Nullable;
 final class SharedMemoryStoreFactory implements StoreFactory {
   private static final String DEFAULT_DATABASE = "default";
 
-  private final Store backing = Stores.inMemory().build();
+  private static final int HISTORY_DEPTH = 8;
+
+  private final Store backing = Stores.inMemory().history(HISTORY_DEPTH).build();
 
   @Override
   public Store create() {
@@ -50,7 +52,17 @@ final class SharedMemoryStoreFactory implements StoreFactory {
 
   @Override
   public Set<StoreFeature> features() {
-    return EnumSet.of(StoreFeature.EXPIRY, StoreFeature.REVISIONS, StoreFeature.ARBITRARY_KEYS);
+    return EnumSet.of(
+        StoreFeature.EXPIRY,
+        StoreFeature.REVISIONS,
+        StoreFeature.ARBITRARY_KEYS,
+        StoreFeature.WATCH,
+        StoreFeature.HISTORY);
+  }
+
+  @Override
+  public int historyDepth() {
+    return HISTORY_DEPTH;
   }
 
   private Store view(@Nullable String database, @Nullable String table) {
