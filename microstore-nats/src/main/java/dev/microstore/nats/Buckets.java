@@ -137,17 +137,20 @@ final class Buckets {
    * Forgets a bucket as soon as the server announces that its stream was deleted, so that a bucket
    * deleted (and perhaps recreated) by another client is looked up afresh.
    */
-  void followDeletions() {
+  void followDeletions(java.util.function.Consumer<String> onDeleted) {
     String prefix = "$JS.EVENT.ADVISORY.STREAM.DELETED.KV_";
     deletions =
         connection.createDispatcher(
             m -> {
               String subject = m.getSubject();
               if (subject.startsWith(prefix)) {
-                forget(subject.substring(prefix.length()));
+                String bucket = subject.substring(prefix.length());
+                forget(bucket);
+                onDeleted.accept(bucket);
               }
             });
-    deletions.subscribe(prefix + "*");
+    // "*" only matches a whole token, so listen to every stream deletion and keep the buckets
+    deletions.subscribe("$JS.EVENT.ADVISORY.STREAM.DELETED.*");
   }
 
   void close() {

@@ -61,6 +61,8 @@ final class NatsKvStore implements Store {
   private final String description;
   private final Clock clock = Clock.systemUTC();
   private volatile @Nullable Dispatcher dispatcher;
+  private final java.util.Set<NatsWatch> watches =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   NatsKvStore(
@@ -569,18 +571,35 @@ final class NatsKvStore implements Store {
                 relativeKey, m.getData(), m.getHeaders(), m.metaData().streamSequence(), now);
           }
         };
-    return NatsWatch.start(
-        js,
-        dispatcher(),
-        last,
-        db,
-        scope,
-        options.prefix(),
-        options.includeInitial(),
-        keys.encodes(),
-        timeout,
-        decoder,
-        listener);
+    return track(
+        NatsWatch.start(
+            js,
+            dispatcher(),
+            last,
+            db,
+            scope,
+            options.prefix(),
+            options.includeInitial(),
+            keys.encodes(),
+            timeout,
+            decoder,
+            listener,
+            watches::remove));
+  }
+
+  /** Registers a started watch, so that the deletion of its bucket can end it. */
+  private Watch track(NatsWatch w) {
+    watches.add(w);
+    return w;
+  }
+
+  /** Called when the server announces that a bucket was deleted. */
+  void bucketDeleted(String db) {
+    for (NatsWatch w : watches) {
+      if (w.database().equals(db)) {
+        w.bucketDeleted();
+      }
+    }
   }
 
   private Dispatcher dispatcher() {
@@ -697,6 +716,7 @@ final class NatsKvStore implements Store {
     buckets.forget(database);
     try {
       kvm.delete(database);
+      bucketDeleted(database);
       return true;
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() == NatsErrors.STREAM_NOT_FOUND) {
@@ -719,6 +739,9 @@ final class NatsKvStore implements Store {
     }
     closed = true;
     buckets.close();
+    for (NatsWatch w : watches) {
+      w.close();
+    }
     Dispatcher d = dispatcher;
     if (d != null) {
       try {

@@ -343,7 +343,7 @@ public final class NatsStore {
           new BucketDefaults(defaultTtl, memoryStorage, description, replicas, history);
       Buckets bucketHandles = new Buckets(nc, nc.jetStreamManagement(jso), kvm, kvo, defaults);
       requireJetStream(nc.jetStreamManagement(jso), options(nc));
-      bucketHandles.followDeletions();
+
       for (KeyValueConfiguration config : buckets) {
         bucketHandles.create(config, true);
       }
@@ -354,18 +354,21 @@ public final class NatsStore {
               + database
               + (table == null ? "" : "&table=" + table)
               + (encodeKeys ? "&encodeKeys=true" : "");
-      return new NatsKvStore(
-          nc,
-          owns,
-          nc.jetStream(jso),
-          nc.jetStreamManagement(jso),
-          kvm,
-          bucketHandles,
-          new KeyCodec(encodeKeys),
-          database,
-          table,
-          timeout,
-          text);
+      NatsKvStore store =
+          new NatsKvStore(
+              nc,
+              owns,
+              nc.jetStream(jso),
+              nc.jetStreamManagement(jso),
+              kvm,
+              bucketHandles,
+              new KeyCodec(encodeKeys),
+              database,
+              table,
+              timeout,
+              text);
+      bucketHandles.followDeletions(store::bucketDeleted);
+      return store;
     } catch (IOException | RuntimeException e) {
       if (owns) {
         closeQuietly(nc);

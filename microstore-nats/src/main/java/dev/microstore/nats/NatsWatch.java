@@ -28,11 +28,39 @@ import org.jspecify.annotations.Nullable;
 final class NatsWatch implements dev.microstore.Watch {
   private final Dispatcher dispatcher;
   private final JetStreamSubscription subscription;
+  private final String db;
+  private final WatchListener listener;
+  private final Runnable onClose;
   private volatile boolean closed;
 
-  private NatsWatch(Dispatcher dispatcher, JetStreamSubscription subscription) {
+  private NatsWatch(
+      Dispatcher dispatcher,
+      JetStreamSubscription subscription,
+      String db,
+      WatchListener listener,
+      Runnable onClose) {
     this.dispatcher = dispatcher;
     this.subscription = subscription;
+    this.db = db;
+    this.listener = listener;
+    this.onClose = onClose;
+  }
+
+  String database() {
+    return db;
+  }
+
+  /** Stops the watch because its bucket was deleted, and tells the listener. */
+  void bucketDeleted() {
+    if (closed) {
+      return;
+    }
+    close();
+    try {
+      listener.onError(new dev.microstore.StoreException("database \"" + db + "\" was deleted"));
+    } catch (RuntimeException listenerFailure) {
+      // the watch is over either way
+    }
   }
 
   /** What the watch needs from the store to turn a message into an event. */
@@ -55,7 +83,8 @@ final class NatsWatch implements dev.microstore.Watch {
       boolean keysEncoded,
       Duration timeout,
       Decoder decoder,
-      WatchListener listener) {
+      WatchListener listener,
+      java.util.function.Consumer<NatsWatch> onClose) {
     String subjectPrefix = "$KV." + db + ".";
     String wanted = scope + prefix;
     String filter = subjectPrefix + ">";
@@ -124,7 +153,9 @@ final class NatsWatch implements dev.microstore.Watch {
       } finally {
         initialDone.countDown();
       }
-      return new NatsWatch(dispatcher, sub);
+      NatsWatch[] self = new NatsWatch[1];
+      self[0] = new NatsWatch(dispatcher, sub, db, listener, () -> onClose.accept(self[0]));
+      return self[0];
     } catch (IOException | JetStreamApiException e) {
       throw NatsErrors.wrap("watching database \"" + db + "\"", e);
     }
@@ -164,6 +195,7 @@ final class NatsWatch implements dev.microstore.Watch {
       return;
     }
     closed = true;
+    onClose.run();
     try {
       dispatcher.unsubscribe(subscription);
     } catch (RuntimeException ignored) {

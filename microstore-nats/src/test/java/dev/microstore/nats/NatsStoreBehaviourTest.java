@@ -159,6 +159,33 @@ class NatsStoreBehaviourTest {
   }
 
   @Test
+  @SuppressWarnings("try")
+  void bucketDeletedByAnotherClient_endsItsWatchesWithOnError_andIsForgotten() throws Exception {
+    store.write(Record.of("a", "1"), to("recreate"));
+    List<String> errors = new CopyOnWriteArrayList<>();
+    WatchListener listener =
+        new WatchListener() {
+          @Override
+          public void onEvent(ChangeEvent event) {}
+
+          @Override
+          public void onError(StoreException error) {
+            errors.add(error.getMessage());
+          }
+        };
+    try (Watch w = store.watch(WatchOptions.builder().database("recreate").build(), listener)) {
+      raw.keyValueManagement().delete("recreate");
+
+      await()
+          .atMost(10, TimeUnit.SECONDS)
+          .untilAsserted(
+              () -> assertThat(errors).containsExactly("database \"recreate\" was deleted"));
+      assertThatThrownBy(() -> store.read("a", in("recreate")))
+          .isInstanceOf(NotFoundException.class);
+    }
+  }
+
+  @Test
   void deleteDatabase_deletesTheBucket() throws Exception {
     store.write(Record.of("a", "1"), to("other"));
     assertThat(store.deleteDatabase("other")).isTrue();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.microstore.ChangeEvent;
 import dev.microstore.Record;
 import dev.microstore.Store;
+import dev.microstore.StoreException;
 import dev.microstore.Watch;
 import dev.microstore.WatchListener;
 import dev.microstore.WatchOptions;
@@ -40,6 +41,11 @@ abstract class WatchTests extends KitTests {
     @Override
     public synchronized void onInitialDataDone() {
       calls.add("initial-done");
+    }
+
+    @Override
+    public synchronized void onError(StoreException error) {
+      calls.add("error: " + error.getMessage());
     }
 
     synchronized List<Object> calls() {
@@ -189,5 +195,19 @@ abstract class WatchTests extends KitTests {
     }
 
     assertThat(closedOne.summary()).containsExactly("initial-done", "PUT before=1");
+  }
+
+  @Test
+  void watch_ofADatabaseThatIsDeleted_endsWithOnError() {
+    assumeFeature(StoreFeature.WATCH);
+    String db = newDatabase();
+    store().write(Record.of("seed", "s"), to(db));
+    Recorder r = new Recorder();
+
+    try (Watch w = store().watch(watching(db).build(), r)) {
+      store().deleteDatabase(db);
+
+      awaitSummary(r, "initial-done", "error: database \"" + db + "\" was deleted");
+    }
   }
 }
