@@ -1,15 +1,18 @@
 package dev.microstore.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.microstore.ChangeEvent;
+import dev.microstore.NotFoundException;
 import dev.microstore.Record;
 import dev.microstore.Store;
 import dev.microstore.StoreException;
 import dev.microstore.Watch;
 import dev.microstore.WatchListener;
 import dev.microstore.WatchOptions;
+import dev.microstore.WriteOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,6 +198,32 @@ abstract class WatchTests extends KitTests {
     }
 
     assertThat(closedOne.summary()).containsExactly("initial-done", "PUT before=1");
+  }
+
+  @Test
+  void watch_expiredRecord_isReportedAsExpire_onceReadsNoLongerSeeIt() {
+    assumeFeature(StoreFeature.WATCH);
+    assumeFeature(StoreFeature.EXPIRY);
+    String db = newDatabase();
+    store().write(Record.of("seed", "s"), to(db));
+    Recorder r = new Recorder();
+
+    try (Watch w = store().watch(watching(db).build(), r)) {
+      store()
+          .write(
+              Record.of("k", "v"),
+              WriteOptions.builder().database(db).ttl(Duration.ofSeconds(1)).build());
+
+      // reading is what makes a store without server-side expiry notice and report it
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThatThrownBy(() -> store().read("k", from(db)))
+                    .isInstanceOf(NotFoundException.class);
+                assertThat(r.summary()).containsExactly("initial-done", "PUT k=v", "EXPIRE k");
+              });
+    }
   }
 
   @Test
