@@ -21,12 +21,10 @@ final class EnvelopeCodec {
   static final class Decoded {
     final byte[] data;
     final Map<String, @Nullable Object> metadata;
-    final boolean envelope;
 
-    Decoded(byte[] data, Map<String, @Nullable Object> metadata, boolean envelope) {
+    Decoded(byte[] data, Map<String, @Nullable Object> metadata) {
       this.data = data;
       this.metadata = metadata;
-      this.envelope = envelope;
     }
   }
 
@@ -42,7 +40,7 @@ final class EnvelopeCodec {
   }
 
   static Decoded raw(byte[] stored) {
-    return new Decoded(stored, Map.of(), false);
+    return new Decoded(stored, Map.of());
   }
 
   @SuppressWarnings("unchecked")
@@ -82,6 +80,6 @@ final class EnvelopeCodec {
       return raw(stored);
     }
     return new Decoded(
-        bytes, metadata == null ? Map.of() : (Map<String, @Nullable Object>) metadata, true);
+        bytes, metadata == null ? Map.of() : (Map<String, @Nullable Object>) metadata);
   }
 }

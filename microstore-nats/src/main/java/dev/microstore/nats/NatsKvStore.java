@@ -45,7 +45,6 @@ import org.jspecify.annotations.Nullable;
 final class NatsKvStore implements Store {
   static final String KV_OPERATION = "KV-Operation";
   static final String MARKER_REASON = "Nats-Marker-Reason";
-  static final String NO_MESSAGE_FOUND_TEXT = "no message found";
   static final int NO_MESSAGE_FOUND = 10037;
 
   private final Connection connection;
@@ -233,14 +232,19 @@ final class NatsKvStore implements Store {
     if (left == null) {
       return null;
     }
+    return decode(key, stored, revision).expiry(left).build();
+  }
+
+  /** A record builder holding a stored value's data and metadata and its revision. */
+  private static Record.Builder decode(String key, byte @Nullable [] stored, long revision) {
     EnvelopeCodec.Decoded d = EnvelopeCodec.decode(stored == null ? new byte[0] : stored);
-    Record.Builder b = Record.builder(key).value(d.data).expiry(left).revision(revision);
+    Record.Builder b = Record.builder(key).value(d.data).revision(revision);
     try {
       b.metadata(d.metadata);
     } catch (IllegalArgumentException tooDeep) {
       // metadata this API cannot represent (nested deeper than its limit): the value is kept
     }
-    return b.build();
+    return b;
   }
 
   // ---------------------------------------------------------------- write
@@ -642,15 +646,8 @@ final class NatsKvStore implements Store {
     try {
       for (KeyValueEntry e : bucket.get().kv().history(stored)) {
         if (e.getOperation() == KeyValueOperation.PUT) {
-          EnvelopeCodec.Decoded d =
-              EnvelopeCodec.decode(e.getValue() == null ? new byte[0] : e.getValue());
-          Record.Builder b = Record.builder(key).value(d.data).revision(e.getRevision());
-          try {
-            b.metadata(d.metadata);
-          } catch (IllegalArgumentException tooDeep) {
-            // metadata this API cannot represent: the value is kept
-          }
-          out.add(new ChangeEvent(ChangeEvent.Op.PUT, db, key, e.getRevision(), b.build()));
+          Record r = decode(key, e.getValue(), e.getRevision()).build();
+          out.add(new ChangeEvent(ChangeEvent.Op.PUT, db, key, e.getRevision(), r));
         } else {
           out.add(new ChangeEvent(ChangeEvent.Op.DELETE, db, key, e.getRevision(), null));
         }
