@@ -89,6 +89,22 @@ public final class Batch {
     return operations.size();
   }
 
+  /**
+   * A builder holding this batch's database, table and operations, to add more or change where it
+   * applies.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.database = database;
+    b.table = table;
+    for (Operation op : operations) {
+      b.add(op);
+    }
+    return b;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     if (!(o instanceof Batch)) {

@@ -42,8 +42,10 @@ public enum StoreFeature {
   HISTORY,
 
   /**
-   * Writing several records atomically. The API has no batch operation yet; a later version of the
-   * kit tests this feature.
+   * Atomic batches: {@link dev.microstore.Store#commit(dev.microstore.Batch)} applies puts and
+   * deletes of one database all together or not at all, with consecutive revisions in batch order;
+   * a failed condition throws {@link dev.microstore.ConflictException} naming the key and applies
+   * nothing, visible to no reader and no watcher.
    */
   ATOMIC_BATCH
 }

@@ -1,5 +1,6 @@
 package dev.microstore.tck.memory;
 
+import dev.microstore.Batch;
 import dev.microstore.DeleteOptions;
 import dev.microstore.ListOptions;
 import dev.microstore.ReadOptions;
@@ -50,7 +51,11 @@ final class SharedMemoryStoreFactory implements StoreFactory {
 
   @Override
   public Set<StoreFeature> features() {
-    return EnumSet.of(StoreFeature.EXPIRY, StoreFeature.REVISIONS, StoreFeature.ARBITRARY_KEYS);
+    return EnumSet.of(
+        StoreFeature.EXPIRY,
+        StoreFeature.REVISIONS,
+        StoreFeature.ARBITRARY_KEYS,
+        StoreFeature.ATOMIC_BATCH);
   }
 
   private Store view(@Nullable String database, @Nullable String table) {
@@ -90,7 +95,7 @@ final class SharedMemoryStoreFactory implements StoreFactory {
         default:
           break;
       }
-      if (method.isDefault()) {
+      if (method.isDefault() && !method.getName().equals("commit")) {
         // Route default methods such as read(key) through this view, so its defaults apply.
         return InvocationHandler.invokeDefault(proxy, method, args);
       }
@@ -111,6 +116,17 @@ final class SharedMemoryStoreFactory implements StoreFactory {
     }
 
     private @Nullable Object withDefaults(@Nullable Object arg) {
+      if (arg instanceof Batch) {
+        Batch o = (Batch) arg;
+        Batch.Builder b = o.toBuilder();
+        if (database != null && o.database().isEmpty()) {
+          b.database(database);
+        }
+        if (table != null && o.table().isEmpty()) {
+          b.table(table);
+        }
+        return b.build();
+      }
       if (arg instanceof ReadOptions) {
         ReadOptions o = (ReadOptions) arg;
         ReadOptions.Builder b = o.toBuilder();
