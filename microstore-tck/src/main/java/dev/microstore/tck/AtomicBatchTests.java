@@ -398,7 +398,8 @@ abstract class AtomicBatchTests extends KitTests {
   /**
    * The invariant test: 8 threads move amounts between 10 accounts with conditional batches,
    * retrying on conflict, for {@link StoreContract#atomicBatchInvariantDuration()}; the total never
-   * changes, as seen by prefix reads during the run and at the end.
+   * changes, as seen by prefix reads at the end and, on stores with {@link
+   * StoreFeature#CONSISTENT_SCANS}, by prefix reads during the run too.
    */
   @Test
   void commit_concurrentTransfers_neverChangeTheTotal() throws InterruptedException {
@@ -414,6 +415,7 @@ abstract class AtomicBatchTests extends KitTests {
     AtomicLong transfers = new AtomicLong();
     AtomicLong conflicts = new AtomicLong();
     AtomicLong checks = new AtomicLong();
+    boolean consistentScans = supports(StoreFeature.CONSISTENT_SCANS);
 
     runConcurrently(
         ConcurrencyTests.THREADS,
@@ -421,7 +423,7 @@ abstract class AtomicBatchTests extends KitTests {
             () -> {
               Random random = new Random(t);
               for (int i = 0; System.nanoTime() < deadline; i++) {
-                if (i % 4 == 0) {
+                if (consistentScans && i % 4 == 0) {
                   assertThat(totalOf(store().read("acct-", prefixIn(db))))
                       .as("total seen by a prefix read during the run")
                       .isEqualTo(total);
@@ -442,7 +444,7 @@ abstract class AtomicBatchTests extends KitTests {
     assertThat(accounts).hasSize(ACCOUNTS);
     assertThat(totalOf(accounts)).isEqualTo(total);
     assertThat(transfers.get()).as("transfers (conflicts: %s)", conflicts.get()).isPositive();
-    assertThat(checks.get()).isPositive();
+    assertThat(checks.get() > 0 || !consistentScans).isTrue();
   }
 
   private static String account(int i) {

@@ -55,7 +55,8 @@ final class SharedMemoryStoreFactory implements StoreFactory {
         StoreFeature.EXPIRY,
         StoreFeature.REVISIONS,
         StoreFeature.ARBITRARY_KEYS,
-        StoreFeature.ATOMIC_BATCH);
+        StoreFeature.ATOMIC_BATCH,
+        StoreFeature.CONSISTENT_SCANS);
   }
 
   private Store view(@Nullable String database, @Nullable String table) {
