@@ -105,10 +105,11 @@ public interface Store extends AutoCloseable {
    * all operations are checked together at commit time; when one does not hold, nothing is applied.
    * A missing database is created.
    *
-   * <p>Readers never see part of a batch: a read or list sees the state before the batch or after
-   * it, and a watch receives either none of its changes or all of them, in the batch's order, with
-   * consecutive revisions. Each operation gets its own revision, deletes included (also the delete
-   * of a missing key).
+   * <p>Nothing of a refused batch is ever visible. An exact read sees a key before or after the
+   * batch; a watch receives all changes of a committed batch, in the batch's order, with
+   * consecutive revisions. Whether a prefix read or list that overlaps the commit sees it whole
+   * depends on the store: the in-memory store's scans are snapshots, NATS scans are not. Each
+   * operation gets its own revision, deletes included (also the delete of a missing key).
    *
    * <p>Limits (enforced by {@link Batch.Builder}, before anything is sent): one database and table
    * per batch, at most {@value Batch#MAX_OPERATIONS} operations, each key at most once. Backends
