@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
 import org.jspecify.annotations.Nullable;
 
 /** The in-memory store; see {@link MemoryStoreBuilder}. */
@@ -73,11 +74,19 @@ final class MemoryStore implements Store {
     }
   }
 
-  /** One database. Writers hold {@link #lock}; readers read {@link #entries} without locking. */
+  /**
+   * One database. Writers hold {@link #lock}; readers read {@link #entries} without locking.
+   *
+   * <p>A batch changes several entries, which a scan must see all or none of: the batch applies its
+   * changes holding the write lock of {@link #batchGate}, and scans run as optimistic reads of it,
+   * repeated under its read lock when a batch was applied meanwhile. Single writes do not touch the
+   * gate, so scans only ever wait for a batch being applied.
+   */
   private final class Database {
     final String name;
     final ConcurrentSkipListMap<String, Entry> entries = new ConcurrentSkipListMap<>();
     final ReentrantLock lock = new ReentrantLock();
+    final StampedLock batchGate = new StampedLock();
     final PriorityQueue<Expiry> expiries = new PriorityQueue<>();
     final Map<String, ArrayDeque<ChangeEvent>> history = new HashMap<>();
     long revision;
@@ -169,6 +178,11 @@ final class MemoryStore implements Store {
       return List.of();
     }
     db.trySweep(now);
+    return consistently(db, () -> scanRecords(db, key, scope, options, now));
+  }
+
+  private List<Record> scanRecords(
+      Database db, String key, String scope, ReadOptions options, Instant now) {
     String start = scope + (options.prefix() ? key : "");
     List<Record> out = new ArrayList<>();
     int skip = options.offset();
@@ -193,6 +207,26 @@ final class MemoryStore implements Store {
       }
     }
     return out;
+  }
+
+  /**
+   * Runs a scan that must not see part of a batch: optimistically, then again under the read lock
+   * of the database's batch gate if a batch was applied while it ran.
+   */
+  private static <T> T consistently(Database db, java.util.function.Supplier<T> scan) {
+    long stamp = db.batchGate.tryOptimisticRead();
+    if (stamp != 0) {
+      T result = scan.get();
+      if (db.batchGate.validate(stamp)) {
+        return result;
+      }
+    }
+    stamp = db.batchGate.readLock();
+    try {
+      return scan.get();
+    } finally {
+      db.batchGate.unlockRead(stamp);
+    }
   }
 
   // ---------------------------------------------------------------- write
@@ -322,6 +356,96 @@ final class MemoryStore implements Store {
     }
   }
 
+  // ---------------------------------------------------------------- batch
+
+  @Override
+  public BatchResult commit(Batch batch) {
+    Objects.requireNonNull(batch, "batch");
+    checkOpen();
+    String dbName = batch.database().orElse(defaultDatabase);
+    String scope = scope(batch.table().orElse(defaultTable));
+    Instant now = clock.instant();
+    List<Batch.Operation> ops = batch.operations();
+    List<@Nullable Record> stored = new ArrayList<>(ops.size());
+    for (Batch.Operation op : ops) {
+      Record r = op.record().orElse(null);
+      stored.add(
+          r == null
+              ? null
+              : r.toBuilder().key(scope + op.key()).expiry(Duration.ZERO).revision(0).build());
+    }
+    while (true) {
+      Database db = databases.computeIfAbsent(dbName, this::newDatabase);
+      db.lock.lock();
+      try {
+        if (db.dropped) {
+          continue;
+        }
+        db.sweep(now);
+        for (Batch.Operation op : ops) {
+          Batch.Condition c = op.condition();
+          Entry current = live(db.entries.get(scope + op.key()), now);
+          if (c.isIfAbsent() && current != null) {
+            throw batchConflict(op.key(), current, "to be absent");
+          }
+          if (c.revision().isPresent()
+              && (current == null || current.revision != c.revision().getAsLong())) {
+            throw batchConflict(op.key(), current, "to have revision " + c.revision().getAsLong());
+          }
+        }
+        long first = db.revision + 1;
+        long stamp = db.batchGate.writeLock();
+        try {
+          for (int i = 0; i < ops.size(); i++) {
+            String storedKey = scope + ops.get(i).key();
+            Record r = stored.get(i);
+            long revision = first + i;
+            if (r == null) {
+              db.entries.remove(storedKey);
+            } else {
+              Duration ttl = ops.get(i).record().orElseThrow().expiry();
+              db.entries.put(
+                  storedKey, new Entry(r, revision, ttl.isZero() ? null : now.plus(ttl)));
+            }
+          }
+          db.revision = first + ops.size() - 1;
+        } finally {
+          db.batchGate.unlockWrite(stamp);
+        }
+        Map<String, Long> revisions = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < ops.size(); i++) {
+          String storedKey = scope + ops.get(i).key();
+          Record r = stored.get(i);
+          long revision = first + i;
+          revisions.put(ops.get(i).key(), revision);
+          if (r == null) {
+            db.changed(ChangeEvent.Op.DELETE, storedKey, revision, null);
+          } else {
+            Duration ttl = ops.get(i).record().orElseThrow().expiry();
+            if (!ttl.isZero()) {
+              db.expiries.add(new Expiry(now.plus(ttl), storedKey, revision));
+              scheduleSweep(db, ttl);
+            }
+            db.changed(ChangeEvent.Op.PUT, storedKey, revision, r);
+          }
+        }
+        return new BatchResult(revisions);
+      } finally {
+        db.lock.unlock();
+      }
+    }
+  }
+
+  private static ConflictException batchConflict(
+      String key, @Nullable Entry current, String wanted) {
+    ConflictException c = conflict(key, current, wanted);
+    return new ConflictException(
+        key,
+        current == null ? 0 : current.revision,
+        c.getMessage() + "; the batch was not applied",
+        0);
+  }
+
   // ---------------------------------------------------------------- list
 
   @Override
@@ -335,6 +459,11 @@ final class MemoryStore implements Store {
     Instant now = clock.instant();
     db.trySweep(now);
     String scope = scope(options.table().orElse(defaultTable));
+    return consistently(db, () -> scanKeys(db, scope, options, now));
+  }
+
+  private static List<String> scanKeys(
+      Database db, String scope, ListOptions options, Instant now) {
     String start = scope + options.prefix();
     List<String> out = new ArrayList<>();
     int skip = options.offset();

@@ -101,6 +101,41 @@ public interface Store extends AutoCloseable {
   void delete(String key, DeleteOptions options);
 
   /**
+   * Applies the operations of a batch atomically: every put and delete, or none. The conditions of
+   * all operations are checked together at commit time; when one does not hold, nothing is applied.
+   * A missing database is created.
+   *
+   * <p>Nothing of a refused batch is ever visible. An exact read sees a key before or after the
+   * batch; a watch receives all changes of a committed batch, in the batch's order, with
+   * consecutive revisions. Whether a prefix read or list that overlaps the commit sees it whole
+   * depends on the store: the in-memory store's scans are snapshots, NATS scans are not. Each
+   * operation gets its own revision, deletes included (also the delete of a missing key).
+   *
+   * <p>Limits (enforced by {@link Batch.Builder}, before anything is sent): one database and table
+   * per batch, at most {@value Batch#MAX_OPERATIONS} operations, each key at most once. Backends
+   * may have more requirements; the NATS store needs nats-server 2.12 or newer and never falls back
+   * to writes that are not atomic.
+   *
+   * <p>The default implementation throws {@link UnsupportedOperationException}: a store that cannot
+   * apply batches atomically must not pretend to.
+   *
+   * @param batch the operations
+   * @return the new revision of every key, in the batch's order
+   * @throws ConflictException if a condition does not hold, naming the key (the first failing one
+   *     in batch order, as far as the store can tell) and, when known, its current revision;
+   *     nothing was applied
+   * @throws IllegalArgumentException if a key or the database is invalid for this store; nothing
+   *     was applied
+   * @throws UnsupportedOperationException if the store does not support atomic batches
+   * @throws StoreException if the backend fails or cannot apply batches atomically (for NATS, a
+   *     server older than 2.12); a retriable failure means the batch may or may not have been
+   *     applied, as a whole
+   */
+  default BatchResult commit(Batch batch) {
+    throw new UnsupportedOperationException("store " + this + " does not support atomic batches");
+  }
+
+  /**
    * Lists every key of the default database and table, sorted.
    *
    * @return the keys

@@ -24,7 +24,7 @@ final class ExitCodes {
           + "  1  server or store failure%n"
           + "  2  invalid usage or input%n"
           + "  3  not found (exact read of a missing key)%n"
-          + "  4  conflict (--if-absent / --if-revision did not hold)%n";
+          + "  4  conflict (--if-absent / --if-revision / an apply condition did not hold)%n";
 
   private ExitCodes() {}
 }

@@ -41,6 +41,7 @@ import picocli.CommandLine.ScopeType;
       WatchCommand.class,
       ExportCommand.class,
       ImportCommand.class,
+      ApplyCommand.class,
       ServerCommand.class,
       DemoCommand.class
     })

@@ -20,6 +20,7 @@ class UsageTest {
           "watch",
           "export",
           "import",
+          "apply",
           "server",
           "demo");
 

@@ -24,6 +24,7 @@ final class Buckets {
   static final class Bucket {
     final String name;
     final boolean nativeTtl;
+    final boolean atomicBatches;
     final long history;
     private final Connection connection;
     private final KeyValueOptions kvOptions;
@@ -33,6 +34,7 @@ final class Buckets {
         String name, StreamConfiguration config, Connection connection, KeyValueOptions kvOptions) {
       this.name = name;
       this.nativeTtl = config.getAllowMessageTtl();
+      this.atomicBatches = config.getAllowAtomicPublish();
       this.history = config.getMaxMsgsPerSubject();
       this.connection = connection;
       this.kvOptions = kvOptions;
@@ -97,6 +99,9 @@ final class Buckets {
       return existing.get();
     }
     create(defaults.configuration(name, nativeTtlAvailable()), false);
+    if (atomicBatchesAvailable()) {
+      return allowAtomicBatches(name);
+    }
     return find(name)
         .orElseThrow(
             () -> new StoreException("database \"" + name + "\" was created but cannot be found"));
@@ -105,6 +110,35 @@ final class Buckets {
   /** Whether the server supports per-message TTLs (nats-server 2.11 and newer). */
   boolean nativeTtlAvailable() {
     return connection.getServerInfo().isSameOrNewerThanVersion("2.11.0");
+  }
+
+  /** Whether the server supports atomic batch publishing (nats-server 2.12 and newer). */
+  boolean atomicBatchesAvailable() {
+    return connection.getServerInfo().isSameOrNewerThanVersion(AtomicBatchPublisher.MINIMUM_SERVER);
+  }
+
+  /**
+   * Makes an existing bucket accept atomic batches: its stream's configuration is updated with
+   * {@code allow_atomic} unless it has it already (the KV API cannot set it when creating a
+   * bucket). Nothing else of the configuration changes, and clients that do not publish batches (Go
+   * services) are not affected.
+   *
+   * @return the bucket, as now configured
+   * @throws StoreException if the bucket does not exist or the server refuses the update
+   */
+  Bucket allowAtomicBatches(String name) {
+    String what = "allowing atomic batches in database \"" + name + "\"";
+    try {
+      StreamConfiguration config =
+          jsm.getStreamInfo(NatsKvStore.streamName(name)).getConfiguration();
+      if (!config.getAllowAtomicPublish()) {
+        jsm.updateStream(StreamConfiguration.builder(config).allowAtomicPublish(true).build());
+      }
+    } catch (JetStreamApiException | IOException e) {
+      throw NatsErrors.wrap(what, e);
+    }
+    known.remove(name);
+    return find(name).orElseThrow(() -> new StoreException(what + ": the database is gone"));
   }
 
   /**
@@ -151,6 +185,15 @@ final class Buckets {
             });
     // "*" only matches a whole token, so listen to every stream deletion and keep the buckets
     deletions.subscribe("$JS.EVENT.ADVISORY.STREAM.DELETED.*");
+    try {
+      // the interest is registered on the server before the store is handed out
+      connection.flush(java.time.Duration.ofSeconds(5));
+    } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw NatsErrors.wrap("following bucket deletions", e);
+    }
   }
 
   void close() {

@@ -1,5 +1,7 @@
 package dev.microstore.nats;
 
+import dev.microstore.Batch;
+import dev.microstore.BatchResult;
 import dev.microstore.ChangeEvent;
 import dev.microstore.ConflictException;
 import dev.microstore.DatabaseInfo;
@@ -34,7 +36,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -59,6 +63,8 @@ final class NatsKvStore implements Store {
   private final Duration timeout;
   private final String description;
   private final Clock clock = Clock.systemUTC();
+  private final AtomicBatchPublisher batches;
+  private volatile Runnable beforeBatchCommit = () -> {};
   private volatile @Nullable Dispatcher dispatcher;
   private final java.util.Set<NatsWatch> watches =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -87,6 +93,7 @@ final class NatsKvStore implements Store {
     this.defaultTable = defaultTable;
     this.timeout = timeout;
     this.description = description;
+    this.batches = new AtomicBatchPublisher(connection, js, timeout);
   }
 
   // ---------------------------------------------------------------- read
@@ -260,20 +267,7 @@ final class NatsKvStore implements Store {
     Instant now = clock.instant();
     Duration ttl = options.effectiveTtl(record, now);
     Instant expiresAt = ttl.isZero() ? null : now.plus(ttl);
-    byte[] body = EnvelopeCodec.encode(record.key(), record.value(), record.metadata());
-    long maxPayload = connection.getServerInfo().getMaxPayload();
-    int overhead = subject(db, stored).length() + 128;
-    if (maxPayload > 0 && body.length + overhead > maxPayload) {
-      throw new StoreException(
-          "value of key \""
-              + record.key()
-              + "\" is "
-              + body.length
-              + " bytes once stored (JSON envelope, base64 value), over the server's max payload"
-              + " of "
-              + maxPayload
-              + " bytes");
-    }
+    byte[] body = encodeWithinPayload(db, stored, record, 128);
     for (int attempt = 0; ; attempt++) {
       Buckets.Bucket bucket = buckets.findOrCreate(db);
       Headers headers = TtlHeaders.forWrite(ttl, expiresAt, bucket);
@@ -290,6 +284,28 @@ final class NatsKvStore implements Store {
         throw writeFailure(record.key(), db, body.length, e);
       }
     }
+  }
+
+  /**
+   * The stored value of a record, checked against the server's maximum payload with room for the
+   * subject and {@code headerRoom} bytes of headers.
+   */
+  private byte[] encodeWithinPayload(String db, String stored, Record record, int headerRoom) {
+    byte[] body = EnvelopeCodec.encode(record.key(), record.value(), record.metadata());
+    long maxPayload = connection.getServerInfo().getMaxPayload();
+    int overhead = subject(db, stored).length() + headerRoom;
+    if (maxPayload > 0 && body.length + overhead > maxPayload) {
+      throw new StoreException(
+          "value of key \""
+              + record.key()
+              + "\" is "
+              + body.length
+              + " bytes once stored (JSON envelope, base64 value), over the server's max payload"
+              + " of "
+              + maxPayload
+              + " bytes");
+    }
+    return body;
   }
 
   private long publish(
@@ -454,6 +470,201 @@ final class NatsKvStore implements Store {
         throw NatsErrors.wrap(what("deleting", key, db), e);
       }
     }
+  }
+
+  // ---------------------------------------------------------------- batch
+
+  /**
+   * Commits a batch as one JetStream atomic batch ({@link AtomicBatchPublisher}): every operation
+   * is the message a single write or delete would publish, with its condition as an
+   * expected-last-subject-sequence header, so the server decides all conditions at once.
+   */
+  @Override
+  public BatchResult commit(Batch batch) {
+    Objects.requireNonNull(batch, "batch");
+    checkOpen();
+    String db = KeyRules.database(batch.database().orElse(defaultDatabase));
+    String table = batch.table().orElse(defaultTable);
+    List<Batch.Operation> ops = batch.operations();
+    String[] stored = new String[ops.size()];
+    byte[][] bodies = new byte[ops.size()][];
+    for (int i = 0; i < ops.size(); i++) {
+      Batch.Operation op = ops.get(i);
+      stored[i] = storedKey(scope(table) + op.key(), op.key(), table);
+      Record r = op.record().orElse(null);
+      bodies[i] = r == null ? new byte[0] : encodeWithinPayload(db, stored[i], r, 256);
+    }
+    if (!batches.serverSupportsBatches()) {
+      throw new StoreException(
+          "committing a batch to database \""
+              + db
+              + "\" needs nats-server "
+              + AtomicBatchPublisher.MINIMUM_SERVER.substring(0, 4)
+              + " or newer (atomic batch publishing), but the server runs "
+              + batches.serverVersion()
+              + "; nothing was written");
+    }
+    for (int attempt = 0; ; attempt++) {
+      Buckets.Bucket bucket = buckets.findOrCreate(db);
+      if (!bucket.atomicBatches) {
+        bucket = buckets.allowAtomicBatches(db);
+      }
+      Instant now = clock.instant();
+      try {
+        List<AtomicBatchPublisher.Entry> entries = new ArrayList<>(ops.size());
+        for (int i = 0; i < ops.size(); i++) {
+          entries.add(batchEntry(db, bucket, ops.get(i), stored[i], bodies[i], now));
+        }
+        long first = batches.publish(entries, beforeBatchCommit);
+        Map<String, Long> revisions = new LinkedHashMap<>();
+        for (int i = 0; i < ops.size(); i++) {
+          revisions.put(ops.get(i).key(), first + i);
+        }
+        return new BatchResult(revisions);
+      } catch (JetStreamApiException
+          | IOException
+          | InterruptedException
+          | java.util.concurrent.TimeoutException
+          | RuntimeException e) {
+        if (e instanceof StoreException) {
+          throw (StoreException) e;
+        }
+        int code = NatsErrors.apiCode(e);
+        if (code == NatsErrors.WRONG_LAST_SEQUENCE) {
+          throw batchConflict(db, ops, stored, e);
+        }
+        if (attempt == 0
+            && (code == AtomicBatchPublisher.ATOMIC_PUBLISH_DISABLED || NatsErrors.bucketGone(e))) {
+          // the bucket was reconfigured, or deleted and perhaps recreated, by another client
+          buckets.forget(db);
+          continue;
+        }
+        throw NatsErrors.wrap(
+            "committing a batch of " + ops.size() + " operations to database \"" + db + "\"", e);
+      }
+    }
+  }
+
+  /** The message of one operation of a batch, as the single write or delete would publish it. */
+  private AtomicBatchPublisher.Entry batchEntry(
+      String db, Buckets.Bucket bucket, Batch.Operation op, String stored, byte[] body, Instant now)
+      throws IOException, JetStreamApiException {
+    String subject = subject(db, stored);
+    Batch.Condition c = op.condition();
+    long expected = c.revision().orElse(-1);
+    if (c.isIfAbsent()) {
+      expected = absentSequence(db, stored, op.key(), now);
+    }
+    Record r = op.record().orElse(null);
+    if (r == null) {
+      return new AtomicBatchPublisher.Entry(
+          subject, new Headers().put(KV_OPERATION, "DEL"), body, expected);
+    }
+    Duration ttl = r.expiry();
+    Headers headers = TtlHeaders.forWrite(ttl, ttl.isZero() ? null : now.plus(ttl), bucket);
+    return new AtomicBatchPublisher.Entry(subject, headers, body, expected);
+  }
+
+  /**
+   * The last sequence of a key that counts as absent: 0 when it has no message, the sequence of its
+   * delete marker or expired record otherwise.
+   *
+   * @throws ConflictException when the key has a live record; nothing was sent
+   */
+  private long absentSequence(String db, String stored, String key, Instant now)
+      throws IOException, JetStreamApiException {
+    MessageInfo last = lastOrNull(db, stored);
+    if (last == null) {
+      return 0;
+    }
+    if (isDeleteMarker(last.getHeaders()) || timeLeft(last.getHeaders(), now) == null) {
+      return last.getSeq();
+    }
+    throw new ConflictException(
+        key,
+        last.getSeq(),
+        "key \""
+            + key
+            + "\" was expected to be absent but has revision "
+            + last.getSeq()
+            + "; the batch was not applied",
+        NatsErrors.WRONG_LAST_SEQUENCE);
+  }
+
+  /**
+   * The conflict of a batch the server refused with "wrong last sequence", which does not say which
+   * message failed: the keys with a condition are read again, in batch order, and the first whose
+   * condition does not hold is named. When none fails any more (the keys changed again meanwhile),
+   * the exception names the first conditional key and an unknown current revision.
+   */
+  private ConflictException batchConflict(
+      String db, List<Batch.Operation> ops, String[] stored, Throwable cause) {
+    Instant now = clock.instant();
+    String firstConditional = null;
+    for (int i = 0; i < ops.size(); i++) {
+      Batch.Condition c = ops.get(i).condition();
+      if (!c.isConditional()) {
+        continue;
+      }
+      String key = ops.get(i).key();
+      if (firstConditional == null) {
+        firstConditional = key;
+      }
+      MessageInfo last;
+      try {
+        last = lastOrNull(db, stored[i]);
+      } catch (IOException | JetStreamApiException | RuntimeException e) {
+        break;
+      }
+      long current = last == null ? 0 : last.getSeq();
+      boolean live =
+          last != null
+              && !isDeleteMarker(last.getHeaders())
+              && timeLeft(last.getHeaders(), now) != null;
+      if (c.isIfAbsent() && live) {
+        return new ConflictException(
+            key,
+            current,
+            "key \""
+                + key
+                + "\" was expected to be absent but has revision "
+                + current
+                + "; the batch was not applied",
+            NatsErrors.WRONG_LAST_SEQUENCE,
+            cause);
+      }
+      long wanted = c.revision().orElse(-1);
+      if (wanted > 0 && current != wanted) {
+        return new ConflictException(
+            key,
+            current,
+            "key \""
+                + key
+                + "\" was expected to have revision "
+                + wanted
+                + " but "
+                + (current == 0 ? "is absent" : "has revision " + current)
+                + "; the batch was not applied",
+            NatsErrors.WRONG_LAST_SEQUENCE,
+            cause);
+      }
+    }
+    String key = firstConditional == null ? ops.get(0).key() : firstConditional;
+    return new ConflictException(
+        key,
+        -1,
+        "a condition of the batch did not hold ("
+            + cause.getMessage()
+            + "); key \""
+            + key
+            + "\" or another conditional key changed; the batch was not applied",
+        NatsErrors.WRONG_LAST_SEQUENCE,
+        cause);
+  }
+
+  /** Runs a hook after all messages of a batch but the commit were sent. For tests only. */
+  void beforeBatchCommit(Runnable hook) {
+    this.beforeBatchCommit = Objects.requireNonNull(hook, "hook");
   }
 
   // ---------------------------------------------------------------- list

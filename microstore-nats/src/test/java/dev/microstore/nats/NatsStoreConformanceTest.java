@@ -33,8 +33,16 @@ class NatsStoreConformanceTest extends StoreContract {
 
       @Override
       public Set<StoreFeature> features() {
-        return EnumSet.of(
-            StoreFeature.EXPIRY, StoreFeature.REVISIONS, StoreFeature.WATCH, StoreFeature.HISTORY);
+        Set<StoreFeature> features =
+            EnumSet.of(
+                StoreFeature.EXPIRY,
+                StoreFeature.REVISIONS,
+                StoreFeature.WATCH,
+                StoreFeature.HISTORY);
+        if (TestServers.binary().isAtLeast(2, 12)) {
+          features.add(StoreFeature.ATOMIC_BATCH);
+        }
+        return features;
       }
 
       @Override
@@ -47,6 +55,11 @@ class NatsStoreConformanceTest extends StoreContract {
         return Duration.ofSeconds(3);
       }
     };
+  }
+
+  @Override
+  protected Duration atomicBatchInvariantDuration() {
+    return Duration.ofSeconds(5);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.microstore.tck;
 
 import dev.microstore.Store;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.Nested;
  *
  * <p>The tests are grouped by area in {@link Nested} classes (Reads, Writes, Values, Deletes,
  * Lists, Tables, Paging, Metadata, Databases, Defaults, SharedBackend, Expiry, Revisions,
- * InvalidInput, Closed, GoPluginScenarios, Concurrency), which JUnit discovers in the subclass.
- * Tests of an optional {@link StoreFeature} the factory does not declare are skipped, not passed.
+ * InvalidInput, Closed, GoPluginScenarios, Concurrency, AtomicBatches), which JUnit discovers in
+ * the subclass. Tests of an optional {@link StoreFeature} the factory does not declare are skipped,
+ * not passed.
  *
  * <p>Each test runs on a new instance of the class. Before each test the kit asks {@link
  * #factory()} for a factory, opens {@link #store()} and deletes the database {@code default}, which
@@ -81,6 +83,17 @@ public abstract class StoreContract {
    */
   protected int concurrentWorkloadIterations() {
     return 300;
+  }
+
+  /**
+   * How long the invariant test of atomic batches runs: 8 threads moving amounts between 10
+   * accounts with conditional batches while checking the total. Override to shorten it on a slow
+   * backend.
+   *
+   * @return the duration; 20 seconds unless overridden
+   */
+  protected Duration atomicBatchInvariantDuration() {
+    return Duration.ofSeconds(20);
   }
 
   /**
@@ -367,6 +380,14 @@ public abstract class StoreContract {
   @Nested
   class Concurrency extends ConcurrencyTests {
     Concurrency() {
+      super(StoreContract.this);
+    }
+  }
+
+  /** Atomic batches (feature {@link StoreFeature#ATOMIC_BATCH}) and the limits of a batch. */
+  @Nested
+  class AtomicBatches extends AtomicBatchTests {
+    AtomicBatches() {
       super(StoreContract.this);
     }
   }

@@ -44,8 +44,18 @@ public enum StoreFeature {
   HISTORY,
 
   /**
-   * Writing several records atomically. The API has no batch operation yet; a later version of the
-   * kit tests this feature.
+   * Atomic batches: {@link dev.microstore.Store#commit(dev.microstore.Batch)} applies puts and
+   * deletes of one database all together or not at all, with consecutive revisions in batch order;
+   * a failed condition throws {@link dev.microstore.ConflictException} naming the key and applies
+   * nothing, visible to no reader and no watcher.
    */
-  ATOMIC_BATCH
+  ATOMIC_BATCH,
+
+  /**
+   * Prefix reads and lists see the database at one moment, even while other clients write: never
+   * part of an atomic batch, never without a key that exists throughout the scan. The in-memory
+   * store has it; NATS scans (one pass of a last-per-subject consumer) do not, so the kit checks
+   * the invariant of atomic batches there only with reads that do not overlap the writers.
+   */
+  CONSISTENT_SCANS
 }

@@ -1,5 +1,6 @@
 package dev.microstore.tck.memory;
 
+import dev.microstore.Batch;
 import dev.microstore.DeleteOptions;
 import dev.microstore.ListOptions;
 import dev.microstore.ReadOptions;
@@ -57,7 +58,9 @@ final class SharedMemoryStoreFactory implements StoreFactory {
         StoreFeature.REVISIONS,
         StoreFeature.ARBITRARY_KEYS,
         StoreFeature.WATCH,
-        StoreFeature.HISTORY);
+        StoreFeature.HISTORY,
+        StoreFeature.ATOMIC_BATCH,
+        StoreFeature.CONSISTENT_SCANS);
   }
 
   @Override
@@ -102,7 +105,7 @@ final class SharedMemoryStoreFactory implements StoreFactory {
         default:
           break;
       }
-      if (method.isDefault()) {
+      if (method.isDefault() && !method.getName().equals("commit")) {
         // Route default methods such as read(key) through this view, so its defaults apply.
         return InvocationHandler.invokeDefault(proxy, method, args);
       }
@@ -123,6 +126,17 @@ final class SharedMemoryStoreFactory implements StoreFactory {
     }
 
     private @Nullable Object withDefaults(@Nullable Object arg) {
+      if (arg instanceof Batch) {
+        Batch o = (Batch) arg;
+        Batch.Builder b = o.toBuilder();
+        if (database != null && o.database().isEmpty()) {
+          b.database(database);
+        }
+        if (table != null && o.table().isEmpty()) {
+          b.table(table);
+        }
+        return b.build();
+      }
       if (arg instanceof ReadOptions) {
         ReadOptions o = (ReadOptions) arg;
         ReadOptions.Builder b = o.toBuilder();
