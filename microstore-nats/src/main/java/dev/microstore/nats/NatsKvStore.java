@@ -19,12 +19,14 @@ import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamStatusException;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueStatus;
+import io.nats.client.api.MessageGetRequest;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
@@ -59,6 +61,9 @@ final class NatsKvStore implements Store {
   private final @Nullable String defaultTable;
   private final Duration timeout;
   private final String description;
+  private final String apiPrefix;
+  private final PermissionViolations violations;
+  private final WrittenRevisions written = new WrittenRevisions();
   private final Clock clock = Clock.systemUTC();
   private volatile @Nullable Dispatcher dispatcher;
   private volatile boolean closed;
@@ -74,7 +79,9 @@ final class NatsKvStore implements Store {
       String defaultDatabase,
       @Nullable String defaultTable,
       Duration timeout,
-      String description) {
+      String description,
+      String apiPrefix,
+      PermissionViolations violations) {
     this.connection = connection;
     this.ownsConnection = ownsConnection;
     this.js = js;
@@ -86,6 +93,8 @@ final class NatsKvStore implements Store {
     this.defaultTable = defaultTable;
     this.timeout = timeout;
     this.description = description;
+    this.apiPrefix = apiPrefix;
+    this.violations = violations;
   }
 
   // ---------------------------------------------------------------- read
@@ -96,6 +105,15 @@ final class NatsKvStore implements Store {
     Objects.requireNonNull(options, "options");
     checkOpen();
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    long started = System.nanoTime();
+    try {
+      return read(key, options, db);
+    } catch (StoreException e) {
+      throw violations.explain(db, started, e);
+    }
+  }
+
+  private List<Record> read(String key, ReadOptions options, String db) {
     String table = options.table().orElse(defaultTable);
     String scope = scope(table);
     if (options.exact()) {
@@ -166,11 +184,13 @@ final class NatsKvStore implements Store {
       }
       MessageInfo mi;
       try {
-        mi = jsm.getLastMessage(streamName(db), subject(db, stored));
-      } catch (JetStreamApiException e) {
-        if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
-          return null;
+        mi = lastOrNull(db, stored);
+        long expected = written.expected(db, stored);
+        if (expected > 0 && (mi == null || mi.getSeq() < expected)) {
+          // a replica that has not applied this store's own write answered: ask the leader
+          mi = leaderLastOrNull(db, stored);
         }
+      } catch (JetStreamApiException e) {
         if (NatsErrors.maybeGone(e) && attempt == 0) {
           buckets.forget(db);
           continue;
@@ -249,6 +269,15 @@ final class NatsKvStore implements Store {
     Objects.requireNonNull(options, "options");
     checkOpen();
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    long started = System.nanoTime();
+    try {
+      return write(record, options, db);
+    } catch (StoreException e) {
+      throw violations.explain(db, started, e);
+    }
+  }
+
+  private long write(Record record, WriteOptions options, String db) {
     String table = options.table().orElse(defaultTable);
     String stored = storedKey(scope(table) + record.key(), record.key(), table);
     Instant now = clock.instant();
@@ -272,7 +301,9 @@ final class NatsKvStore implements Store {
       Buckets.Bucket bucket = buckets.findOrCreate(db);
       Headers headers = TtlHeaders.forWrite(ttl, expiresAt, bucket);
       try {
-        return publish(db, stored, record.key(), body, headers, options, now);
+        long revision = publish(db, stored, record.key(), body, headers, options, now);
+        written.wrote(db, stored, revision);
+        return revision;
       } catch (JetStreamApiException | IOException | RuntimeException e) {
         if (e instanceof StoreException) {
           throw (StoreException) e;
@@ -305,7 +336,7 @@ final class NatsKvStore implements Store {
           throw e;
         }
         // a delete marker or an expired record counts as absent: replace exactly that revision
-        MessageInfo last = lastOrNull(db, stored);
+        MessageInfo last = leaderLastOrNull(db, stored);
         if (last == null) {
           throw NatsErrors.conflict(key, e, "to be absent");
         }
@@ -375,6 +406,7 @@ final class NatsKvStore implements Store {
     return NatsErrors.wrap(what("writing", key, db), e);
   }
 
+  /** The key's last message by direct get (any replica may answer), or null when there is none. */
   private @Nullable MessageInfo lastOrNull(String db, String stored)
       throws IOException, JetStreamApiException {
     try {
@@ -385,6 +417,42 @@ final class NatsKvStore implements Store {
       }
       throw e;
     }
+  }
+
+  /**
+   * The key's last message as the stream leader has it ({@code STREAM.MSG.GET}, never a direct
+   * get), or null when there is none. The leader acknowledges a write only after applying it, so
+   * this sees every acknowledged write.
+   */
+  private @Nullable MessageInfo leaderLastOrNull(String db, String stored)
+      throws IOException, JetStreamApiException {
+    String stream = streamName(db);
+    Message response;
+    try {
+      response =
+          connection.request(
+              apiPrefix + "STREAM.MSG.GET." + stream,
+              MessageGetRequest.lastForSubject(subject(db, stored)).serialize(),
+              timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while asking the leader of stream " + stream, e);
+    }
+    if (response == null) {
+      throw new IOException(
+          "timeout: the leader of stream " + stream + " did not answer within " + timeout);
+    }
+    if (response.isStatusMessage()) {
+      throw new JetStreamStatusException(response.getStatus());
+    }
+    MessageInfo mi = new MessageInfo(response, stream, false);
+    if (mi.hasError()) {
+      if (mi.getApiErrorCode() == NO_MESSAGE_FOUND) {
+        return null;
+      }
+      mi.throwOnHasError();
+    }
+    return mi;
   }
 
   // ---------------------------------------------------------------- delete
@@ -398,6 +466,15 @@ final class NatsKvStore implements Store {
       throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
     }
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    long started = System.nanoTime();
+    try {
+      delete(key, options, db);
+    } catch (StoreException e) {
+      throw violations.explain(db, started, e);
+    }
+  }
+
+  private void delete(String key, DeleteOptions options, String db) {
     String table = options.table().orElse(defaultTable);
     String stored = storedKey(scope(table) + key, key, table);
     for (int attempt = 0; ; attempt++) {
@@ -422,11 +499,14 @@ final class NatsKvStore implements Store {
         if (options.ifRevision().isPresent()) {
           long expected = options.ifRevision().getAsLong();
           try {
-            publishAck(
-                subject(db, stored),
-                h,
-                new byte[0],
-                PublishOptions.builder().expectedLastSubjectSequence(expected));
+            written.wrote(
+                db,
+                stored,
+                publishAck(
+                    subject(db, stored),
+                    h,
+                    new byte[0],
+                    PublishOptions.builder().expectedLastSubjectSequence(expected)));
           } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NatsErrors.WRONG_LAST_SEQUENCE) {
               throw NatsErrors.conflict(key, e, "to have revision " + expected);
@@ -434,7 +514,7 @@ final class NatsKvStore implements Store {
             throw e;
           }
         } else {
-          publishAck(subject(db, stored), h, new byte[0], null);
+          written.wrote(db, stored, publishAck(subject(db, stored), h, new byte[0], null));
         }
         return;
       } catch (JetStreamApiException | IOException | RuntimeException e) {
@@ -457,6 +537,15 @@ final class NatsKvStore implements Store {
     Objects.requireNonNull(options, "options");
     checkOpen();
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    long started = System.nanoTime();
+    try {
+      return list(options, db);
+    } catch (StoreException e) {
+      throw violations.explain(db, started, e);
+    }
+  }
+
+  private List<String> list(ListOptions options, String db) {
     String scope = scope(options.table().orElse(defaultTable));
     Instant now = clock.instant();
     TreeSet<String> found = new TreeSet<>();
@@ -707,6 +796,7 @@ final class NatsKvStore implements Store {
       throw NatsErrors.wrap("deleting database \"" + database + "\"", e);
     } finally {
       buckets.forget(database);
+      written.forget(database);
     }
   }
 
