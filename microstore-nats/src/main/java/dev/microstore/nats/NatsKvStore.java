@@ -845,6 +845,21 @@ final class NatsKvStore implements Store {
 
   private String storedKey(String fullKey, String key, @Nullable String table) {
     if (keys.encodes()) {
+      for (int i = 0; i < fullKey.length(); i++) {
+        char c = fullKey.charAt(i);
+        if (Character.isHighSurrogate(c)
+            && i + 1 < fullKey.length()
+            && Character.isLowSurrogate(fullKey.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          String where = table != null && i < table.length() ? "table \"" + table : "key \"" + key;
+          throw new IllegalArgumentException(
+              where
+                  + "\" is invalid: it holds an unpaired surrogate (U+"
+                  + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)
+                  + "), which has no UTF-8 form, so it cannot be encoded");
+        }
+      }
       return keys.toStored(fullKey);
     }
     KeyRules.plainKey(fullKey, key, table);
