@@ -55,6 +55,7 @@ class AuthOptionsTest {
         Cli.with("--server", server.url(), "--user", "alice", "--password", "wrong").run("list");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.STORE_FAILURE);
     assertThat(r.err()).startsWith("microstore: cannot connect to NATS at nats://127.0.0.1:");
+    assertThat(r.err()).contains("authentication failed");
     assertThat(r.err()).doesNotContain("wrong");
   }
 

@@ -33,5 +33,6 @@ class TokenOptionTest {
   void wrongToken_exits1() {
     Cli.Result r = Cli.with("--server", server.url(), "--token", "nope").run("list");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.STORE_FAILURE);
+    assertThat(r.err()).contains("authentication failed").doesNotContain("nope");
   }
 }

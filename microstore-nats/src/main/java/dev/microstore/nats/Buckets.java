@@ -81,8 +81,10 @@ final class Buckets {
     StreamInfo info;
     try {
       info = jsm.getStreamInfo(NatsKvStore.streamName(name));
-    } catch (JetStreamApiException | IOException e) {
-      if (NatsErrors.bucketGone(e)) {
+    } catch (JetStreamApiException | IOException | RuntimeException e) {
+      // Only the server's "stream not found" means the bucket does not exist: a timeout or "no
+      // responders" during a leader election must fail (retriably), never read as "no bucket".
+      if (NatsErrors.apiCode(e) == NatsErrors.STREAM_NOT_FOUND) {
         return Optional.empty();
       }
       throw NatsErrors.wrap("opening database \"" + name + "\"", e);

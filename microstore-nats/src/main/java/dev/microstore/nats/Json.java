@@ -304,7 +304,12 @@ final class Json {
           out.append("\\t");
           break;
         default:
-          if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+          if (Character.isHighSurrogate(c)
+              && i + 1 < s.length()
+              && Character.isLowSurrogate(s.charAt(i + 1))) {
+            out.append(c).append(s.charAt(++i));
+          } else if (c < 0x20 || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c)) {
+            // an unpaired surrogate has no UTF-8 form: escaped, it reads back as it was
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);

@@ -115,6 +115,16 @@ final class NatsErrors {
       return new StoreException(
           what + ": timed out waiting for the NATS server (" + t.getMessage() + ")", t, 0, true);
     }
+    JetStreamStatusException status = find(t, JetStreamStatusException.class);
+    if (status != null && status.getStatus() != null && status.getStatus().getCode() == 503) {
+      return new StoreException(
+          what
+              + ": no NATS JetStream server answered (no responders; the stream may be electing a"
+              + " leader)",
+          t,
+          0,
+          true);
+    }
     if (t instanceof IllegalStateException) {
       return new StoreException(what + ": " + t.getMessage(), t, 0, false);
     }
@@ -125,8 +135,16 @@ final class NatsErrors {
   }
 
   private static boolean retriableCode(int code) {
-    // 10008: JetStream not enabled yet / cluster not ready, 10075/10076: leader elections.
-    return code == 10008 || code == 10075 || code == 10076 || code == 10077;
+    // 10008: JetStream temporarily unavailable (no meta leader), 10009: not the leader,
+    // 10023: insufficient resources right now, 10075-10077 and 10118: stream or consumer
+    // unavailable while replicas elect a leader or catch up.
+    return code == 10008
+        || code == 10009
+        || code == 10023
+        || code == 10075
+        || code == 10076
+        || code == 10077
+        || code == 10118;
   }
 
   private static <T extends Throwable> T find(Throwable t, Class<T> type) {

@@ -21,12 +21,14 @@ import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamStatusException;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueStatus;
+import io.nats.client.api.MessageGetRequest;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
@@ -62,6 +64,9 @@ final class NatsKvStore implements Store {
   private final @Nullable String defaultTable;
   private final Duration timeout;
   private final String description;
+  private final String apiPrefix;
+  private final PermissionViolations violations;
+  private final WrittenRevisions written = new WrittenRevisions();
   private final Clock clock = Clock.systemUTC();
   private final AtomicBatchPublisher batches;
   private volatile Runnable beforeBatchCommit = () -> {};
@@ -81,7 +86,9 @@ final class NatsKvStore implements Store {
       String defaultDatabase,
       @Nullable String defaultTable,
       Duration timeout,
-      String description) {
+      String description,
+      String apiPrefix,
+      PermissionViolations violations) {
     this.connection = connection;
     this.ownsConnection = ownsConnection;
     this.js = js;
@@ -94,6 +101,8 @@ final class NatsKvStore implements Store {
     this.timeout = timeout;
     this.description = description;
     this.batches = new AtomicBatchPublisher(connection, js, timeout);
+    this.apiPrefix = apiPrefix;
+    this.violations = violations;
   }
 
   // ---------------------------------------------------------------- read
@@ -104,6 +113,15 @@ final class NatsKvStore implements Store {
     Objects.requireNonNull(options, "options");
     checkOpen();
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    long started = System.nanoTime();
+    try {
+      return read(key, options, db);
+    } catch (StoreException e) {
+      throw violations.explain(db, started, e);
+    }
+  }
+
+  private List<Record> read(String key, ReadOptions options, String db) {
     String table = options.table().orElse(defaultTable);
     String scope = scope(table);
     if (options.exact()) {
@@ -174,11 +192,13 @@ final class NatsKvStore implements Store {
       }
       MessageInfo mi;
       try {
-        mi = jsm.getLastMessage(streamName(db), subject(db, stored));
-      } catch (JetStreamApiException e) {
-        if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
-          return null;
+        mi = lastOrNull(db, stored);
+        long expected = written.expected(db, stored);
+        if (expected > 0 && (mi == null || mi.getSeq() < expected)) {
+          // a replica that has not applied this store's own write answered: ask the leader
+          mi = leaderLastOrNull(db, stored);
         }
+      } catch (JetStreamApiException e) {
         if (NatsErrors.maybeGone(e) && attempt == 0) {
           buckets.forget(db);
           continue;
@@ -262,6 +282,15 @@ final class NatsKvStore implements Store {
     Objects.requireNonNull(options, "options");
     checkOpen();
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    long started = System.nanoTime();
+    try {
+      return write(record, options, db);
+    } catch (StoreException e) {
+      throw violations.explain(db, started, e);
+    }
+  }
+
+  private long write(Record record, WriteOptions options, String db) {
     String table = options.table().orElse(defaultTable);
     String stored = storedKey(scope(table) + record.key(), record.key(), table);
     Instant now = clock.instant();
@@ -272,7 +301,9 @@ final class NatsKvStore implements Store {
       Buckets.Bucket bucket = buckets.findOrCreate(db);
       Headers headers = TtlHeaders.forWrite(ttl, expiresAt, bucket);
       try {
-        return publish(db, stored, record.key(), body, headers, options, now);
+        long revision = publish(db, stored, record.key(), body, headers, options, now);
+        written.wrote(db, stored, revision);
+        return revision;
       } catch (JetStreamApiException | IOException | RuntimeException e) {
         if (e instanceof StoreException) {
           throw (StoreException) e;
@@ -327,7 +358,7 @@ final class NatsKvStore implements Store {
           throw e;
         }
         // a delete marker or an expired record counts as absent: replace exactly that revision
-        MessageInfo last = lastOrNull(db, stored);
+        MessageInfo last = leaderLastOrNull(db, stored);
         if (last == null) {
           throw NatsErrors.conflict(key, e, "to be absent");
         }
@@ -397,6 +428,7 @@ final class NatsKvStore implements Store {
     return NatsErrors.wrap(what("writing", key, db), e);
   }
 
+  /** The key's last message by direct get (any replica may answer), or null when there is none. */
   private @Nullable MessageInfo lastOrNull(String db, String stored)
       throws IOException, JetStreamApiException {
     try {
@@ -407,6 +439,42 @@ final class NatsKvStore implements Store {
       }
       throw e;
     }
+  }
+
+  /**
+   * The key's last message as the stream leader has it ({@code STREAM.MSG.GET}, never a direct
+   * get), or null when there is none. The leader acknowledges a write only after applying it, so
+   * this sees every acknowledged write.
+   */
+  private @Nullable MessageInfo leaderLastOrNull(String db, String stored)
+      throws IOException, JetStreamApiException {
+    String stream = streamName(db);
+    Message response;
+    try {
+      response =
+          connection.request(
+              apiPrefix + "STREAM.MSG.GET." + stream,
+              MessageGetRequest.lastForSubject(subject(db, stored)).serialize(),
+              timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while asking the leader of stream " + stream, e);
+    }
+    if (response == null) {
+      throw new IOException(
+          "timeout: the leader of stream " + stream + " did not answer within " + timeout);
+    }
+    if (response.isStatusMessage()) {
+      throw new JetStreamStatusException(response.getStatus());
+    }
+    MessageInfo mi = new MessageInfo(response, stream, false);
+    if (mi.hasError()) {
+      if (mi.getApiErrorCode() == NO_MESSAGE_FOUND) {
+        return null;
+      }
+      mi.throwOnHasError();
+    }
+    return mi;
   }
 
   // ---------------------------------------------------------------- delete
@@ -420,6 +488,15 @@ final class NatsKvStore implements Store {
       throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
     }
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    long started = System.nanoTime();
+    try {
+      delete(key, options, db);
+    } catch (StoreException e) {
+      throw violations.explain(db, started, e);
+    }
+  }
+
+  private void delete(String key, DeleteOptions options, String db) {
     String table = options.table().orElse(defaultTable);
     String stored = storedKey(scope(table) + key, key, table);
     for (int attempt = 0; ; attempt++) {
@@ -444,11 +521,14 @@ final class NatsKvStore implements Store {
         if (options.ifRevision().isPresent()) {
           long expected = options.ifRevision().getAsLong();
           try {
-            publishAck(
-                subject(db, stored),
-                h,
-                new byte[0],
-                PublishOptions.builder().expectedLastSubjectSequence(expected));
+            written.wrote(
+                db,
+                stored,
+                publishAck(
+                    subject(db, stored),
+                    h,
+                    new byte[0],
+                    PublishOptions.builder().expectedLastSubjectSequence(expected)));
           } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NatsErrors.WRONG_LAST_SEQUENCE) {
               throw NatsErrors.conflict(key, e, "to have revision " + expected);
@@ -456,7 +536,7 @@ final class NatsKvStore implements Store {
             throw e;
           }
         } else {
-          publishAck(subject(db, stored), h, new byte[0], null);
+          written.wrote(db, stored, publishAck(subject(db, stored), h, new byte[0], null));
         }
         return;
       } catch (JetStreamApiException | IOException | RuntimeException e) {
@@ -674,6 +754,15 @@ final class NatsKvStore implements Store {
     Objects.requireNonNull(options, "options");
     checkOpen();
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    long started = System.nanoTime();
+    try {
+      return list(options, db);
+    } catch (StoreException e) {
+      throw violations.explain(db, started, e);
+    }
+  }
+
+  private List<String> list(ListOptions options, String db) {
     String scope = scope(options.table().orElse(defaultTable));
     Instant now = clock.instant();
     TreeSet<String> found = new TreeSet<>();
@@ -935,6 +1024,7 @@ final class NatsKvStore implements Store {
       throw NatsErrors.wrap("deleting database \"" + database + "\"", e);
     } finally {
       buckets.forget(database);
+      written.forget(database);
     }
   }
 
@@ -986,6 +1076,21 @@ final class NatsKvStore implements Store {
 
   private String storedKey(String fullKey, String key, @Nullable String table) {
     if (keys.encodes()) {
+      for (int i = 0; i < fullKey.length(); i++) {
+        char c = fullKey.charAt(i);
+        if (Character.isHighSurrogate(c)
+            && i + 1 < fullKey.length()
+            && Character.isLowSurrogate(fullKey.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          String where = table != null && i < table.length() ? "table \"" + table : "key \"" + key;
+          throw new IllegalArgumentException(
+              where
+                  + "\" is invalid: it holds an unpaired surrogate (U+"
+                  + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)
+                  + "), which has no UTF-8 form, so it cannot be encoded");
+        }
+      }
       return keys.toStored(fullKey);
     }
     KeyRules.plainKey(fullKey, key, table);

@@ -2,7 +2,9 @@ package dev.microstore.nats;
 
 import dev.microstore.Store;
 import dev.microstore.StoreException;
+import io.nats.client.AuthenticationException;
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.KeyValueOptions;
@@ -13,8 +15,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,6 +49,8 @@ import org.jspecify.annotations.Nullable;
 public final class NatsStore {
   /** The server used when none is configured. */
   public static final String DEFAULT_SERVER = "nats://127.0.0.1:4222";
+
+  private static final Pattern USER_INFO = Pattern.compile("(\\w+://)[^/@\\s\\]\\[,]+@");
 
   private final List<String> servers = new ArrayList<>();
   private @Nullable Options natsOptions;
@@ -298,6 +304,7 @@ public final class NatsStore {
   public Store build() {
     Connection nc = connection;
     boolean owns = nc == null;
+    PermissionViolations violations = new PermissionViolations(new ErrorListener() {});
     if (nc == null) {
       Options options;
       if (natsOptions != null) {
@@ -316,11 +323,28 @@ public final class NatsStore {
         }
         options = ob.build();
       }
+      ErrorListener previous = options.getErrorListener();
+      violations = new PermissionViolations(previous != null ? previous : new ErrorListener() {});
+      options = new Options.Builder(options).errorListener(violations).build();
       try {
         nc = Nats.connect(options);
       } catch (IOException e) {
+        if (authenticationFailed(e)) {
+          throw new StoreException(
+              "cannot connect to NATS at "
+                  + safeServers(options)
+                  + ": authentication failed, the server refused the credentials ("
+                  + withoutUserInfo(e.getMessage())
+                  + ")",
+              e,
+              0,
+              false);
+        }
         throw new StoreException(
-            "cannot connect to NATS at " + safeServers(options) + ": " + e.getMessage(),
+            "cannot connect to NATS at "
+                + safeServers(options)
+                + ": "
+                + withoutUserInfo(e.getMessage()),
             e,
             0,
             true);
@@ -329,7 +353,11 @@ public final class NatsStore {
         throw new StoreException("interrupted while connecting to NATS", e);
       } catch (RuntimeException e) {
         throw new StoreException(
-            "cannot connect to NATS at " + safeServers(options) + ": " + e.getMessage(), e);
+            "cannot connect to NATS at "
+                + safeServers(options)
+                + ": "
+                + withoutUserInfo(e.getMessage()),
+            e);
       }
     }
     try {
@@ -366,7 +394,9 @@ public final class NatsStore {
               database,
               table,
               timeout,
-              text);
+              text,
+              jso.getPrefix(),
+              violations);
       bucketHandles.followDeletions(store::bucketDeleted);
       return store;
     } catch (IOException | RuntimeException e) {
@@ -378,6 +408,30 @@ public final class NatsStore {
       }
       throw NatsErrors.wrap("opening the NATS store", e);
     }
+  }
+
+  /** Whether connecting failed because the server refused the credentials. */
+  static boolean authenticationFailed(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof AuthenticationException) {
+        return true;
+      }
+      String m = c.getMessage();
+      if (m != null) {
+        String lower = m.toLowerCase(Locale.ROOT);
+        if (lower.contains("authorization violation")
+            || lower.contains("authentication")
+            || lower.contains("user authentication expired")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Removes {@code user:password@} from URLs a message may quote. */
+  static String withoutUserInfo(@Nullable String message) {
+    return message == null ? "" : USER_INFO.matcher(message).replaceAll("$1");
   }
 
   private static String options(Connection nc) {
