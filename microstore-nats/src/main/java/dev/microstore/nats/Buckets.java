@@ -25,6 +25,13 @@ final class Buckets {
     final String name;
     final boolean nativeTtl;
     final long history;
+
+    /** Whether the stream answers direct gets (KV buckets do, unless configured otherwise). */
+    final boolean allowDirect;
+
+    /** The bucket-wide TTL, zero for none. */
+    final java.time.Duration maxAge;
+
     private final Connection connection;
     private final KeyValueOptions kvOptions;
     private volatile KeyValue kv;
@@ -34,6 +41,8 @@ final class Buckets {
       this.name = name;
       this.nativeTtl = config.getAllowMessageTtl();
       this.history = config.getMaxMsgsPerSubject();
+      this.allowDirect = config.getAllowDirect();
+      this.maxAge = config.getMaxAge() == null ? java.time.Duration.ZERO : config.getMaxAge();
       this.connection = connection;
       this.kvOptions = kvOptions;
     }
@@ -56,6 +65,7 @@ final class Buckets {
   private final BucketDefaults defaults;
   private final ConcurrentHashMap<String, Bucket> known = new ConcurrentHashMap<>();
   private volatile io.nats.client.@org.jspecify.annotations.Nullable Dispatcher deletions;
+  private volatile java.util.function.Consumer<String> onForget = name -> {};
 
   Buckets(
       Connection connection,
@@ -130,7 +140,7 @@ final class Buckets {
     } catch (IOException e) {
       throw NatsErrors.wrap("creating database \"" + config.getBucketName() + "\"", e);
     }
-    known.remove(config.getBucketName());
+    forget(config.getBucketName());
   }
 
   /**
@@ -162,11 +172,19 @@ final class Buckets {
     }
   }
 
+  /** Called with the bucket's name whenever a bucket is forgotten (deleted, gone, recreated). */
+  void onForget(java.util.function.Consumer<String> listener) {
+    this.onForget = listener;
+  }
+
   void forget(String name) {
     known.remove(name);
+    onForget.accept(name);
   }
 
   void forgetAll() {
-    known.clear();
+    for (String name : known.keySet()) {
+      forget(name);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.microstore.nats;
 
+import dev.microstore.BulkResult;
 import dev.microstore.ChangeEvent;
 import dev.microstore.ConflictException;
 import dev.microstore.DatabaseInfo;
@@ -19,9 +20,13 @@ import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueStatus;
@@ -34,11 +39,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /** The NATS JetStream KV store; see {@link NatsStore}. */
@@ -59,8 +71,11 @@ final class NatsKvStore implements Store {
   private final @Nullable String defaultTable;
   private final Duration timeout;
   private final String description;
+  private final String apiPrefix;
+  private final NearCache nearCache;
   private final Clock clock = Clock.systemUTC();
   private volatile @Nullable Dispatcher dispatcher;
+  private volatile @Nullable Dispatcher cacheDispatcher;
   private volatile boolean closed;
 
   NatsKvStore(
@@ -74,7 +89,9 @@ final class NatsKvStore implements Store {
       String defaultDatabase,
       @Nullable String defaultTable,
       Duration timeout,
-      String description) {
+      String description,
+      String apiPrefix,
+      NearCache nearCache) {
     this.connection = connection;
     this.ownsConnection = ownsConnection;
     this.js = js;
@@ -86,6 +103,9 @@ final class NatsKvStore implements Store {
     this.defaultTable = defaultTable;
     this.timeout = timeout;
     this.description = description;
+    this.apiPrefix = apiPrefix;
+    this.nearCache = nearCache;
+    buckets.onForget(nearCache::drop);
   }
 
   // ---------------------------------------------------------------- read
@@ -152,7 +172,8 @@ final class NatsKvStore implements Store {
                 page.remove(relative);
               }
             },
-            scope);
+            scope,
+            options.prefix() ? key : "");
     if (!scanned) {
       return List.of();
     }
@@ -161,36 +182,77 @@ final class NatsKvStore implements Store {
 
   private @Nullable Record readExact(String db, String stored, String key) {
     for (int attempt = 0; ; attempt++) {
-      if (buckets.find(db).isEmpty()) {
+      Optional<Buckets.Bucket> found = buckets.find(db);
+      if (found.isEmpty()) {
         return null;
       }
-      MessageInfo mi;
+      Buckets.Bucket bucket = found.get();
+      NearCache.Entry cached = cached(db, bucket, stored);
+      if (cached != null) {
+        Record r = fromCache(cached, key);
+        if (r != null || cached.record == null) {
+          return r;
+        }
+        // expired: the server path below removes it where the server keeps it
+      }
+      DirectGet.Stored last;
       try {
-        mi = jsm.getLastMessage(streamName(db), subject(db, stored));
-      } catch (JetStreamApiException e) {
-        if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
-          return null;
-        }
-        if (NatsErrors.maybeGone(e) && attempt == 0) {
-          buckets.forget(db);
-          continue;
-        }
-        throw NatsErrors.wrap(what("reading", key, db), e);
-      } catch (IOException | RuntimeException e) {
+        last = lastMessage(bucket, db, stored);
+      } catch (JetStreamApiException | IOException | RuntimeException e) {
         if (NatsErrors.maybeGone(e) && attempt == 0) {
           buckets.forget(db);
           continue;
         }
         throw NatsErrors.wrap(what("reading", key, db), e);
       }
-      if (mi == null || isDeleteMarker(mi.getHeaders())) {
+      return toLiveRecord(db, stored, key, last);
+    }
+  }
+
+  /** The record of a key's last message, or null for none, a delete marker or an expired record. */
+  private @Nullable Record toLiveRecord(
+      String db, String stored, String key, DirectGet.@Nullable Stored last) {
+    if (last == null || isDeleteMarker(last.headers)) {
+      return null;
+    }
+    Record r = toRecord(key, last.data, last.headers, last.sequence, clock.instant());
+    if (r == null) {
+      removeExpired(db, stored, last.sequence);
+    }
+    return r;
+  }
+
+  /**
+   * The last message of a key, or null when it has none: a direct get (a plain request, as jnats'
+   * KeyValue.get sends it), or the stream's message-get API when the bucket refuses direct gets.
+   */
+  private DirectGet.@Nullable Stored lastMessage(Buckets.Bucket bucket, String db, String stored)
+      throws IOException, JetStreamApiException {
+    if (bucket.allowDirect) {
+      Message reply;
+      try {
+        reply =
+            connection.request(
+                DirectGet.subject(apiPrefix, db, stored), null, DirectGet.EMPTY, timeout);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("reading from database \"" + db + "\": interrupted", e);
+      }
+      return DirectGet.parse(reply);
+    }
+    try {
+      MessageInfo mi = jsm.getLastMessage(streamName(db), subject(db, stored));
+      if (mi == null) {
         return null;
       }
-      Record r = toRecord(key, mi.getData(), mi.getHeaders(), mi.getSeq(), clock.instant());
-      if (r == null) {
-        removeExpired(db, stored, mi.getSeq());
+      byte[] data = mi.getData();
+      return new DirectGet.Stored(
+          data == null ? DirectGet.EMPTY : data, mi.getHeaders(), mi.getSeq());
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
+        return null;
       }
-      return r;
+      throw e;
     }
   }
 
@@ -231,12 +293,19 @@ final class NatsKvStore implements Store {
     if (left == null) {
       return null;
     }
-    EnvelopeCodec.Decoded d = EnvelopeCodec.decode(stored == null ? new byte[0] : stored);
+    return decodeRecord(key, stored, revision, left);
+  }
+
+  private static Record decodeRecord(
+      String key, byte @Nullable [] stored, long revision, Duration left) {
+    EnvelopeCodec.Decoded d = EnvelopeCodec.decode(stored == null ? DirectGet.EMPTY : stored);
     Record.Builder b = Record.builder(key).value(d.data).expiry(left).revision(revision);
-    try {
-      b.metadata(d.metadata);
-    } catch (IllegalArgumentException tooDeep) {
-      // metadata this API cannot represent (nested deeper than its limit): the value is kept
+    if (!d.metadata.isEmpty()) {
+      try {
+        b.metadata(d.metadata);
+      } catch (IllegalArgumentException tooDeep) {
+        // metadata this API cannot represent (nested deeper than its limit): the value is kept
+      }
     }
     return b.build();
   }
@@ -249,30 +318,18 @@ final class NatsKvStore implements Store {
     Objects.requireNonNull(options, "options");
     checkOpen();
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
-    String table = options.table().orElse(defaultTable);
-    String stored = storedKey(scope(table) + record.key(), record.key(), table);
-    Instant now = clock.instant();
-    Duration ttl = options.effectiveTtl(record, now);
-    Instant expiresAt = ttl.isZero() ? null : now.plus(ttl);
-    byte[] body = EnvelopeCodec.encode(record.key(), record.value(), record.metadata());
-    long maxPayload = connection.getServerInfo().getMaxPayload();
-    int overhead = subject(db, stored).length() + 128;
-    if (maxPayload > 0 && body.length + overhead > maxPayload) {
-      throw new StoreException(
-          "value of key \""
-              + record.key()
-              + "\" is "
-              + body.length
-              + " bytes once stored (JSON envelope, base64 value), over the server's max payload"
-              + " of "
-              + maxPayload
-              + " bytes");
+    PreparedWrite w =
+        prepare(record, db, options.table().orElse(defaultTable), options, clock.instant());
+    if (w.tooLarge != null) {
+      throw w.tooLarge;
     }
     for (int attempt = 0; ; attempt++) {
       Buckets.Bucket bucket = buckets.findOrCreate(db);
-      Headers headers = TtlHeaders.forWrite(ttl, expiresAt, bucket);
+      Headers headers = TtlHeaders.forWrite(w.ttl, w.expiresAt, bucket);
       try {
-        return publish(db, stored, record.key(), body, headers, options, now);
+        long revision = publish(db, w.stored, record.key(), w.body, headers, options, w.now);
+        cacheWrite(db, bucket, w, revision);
+        return revision;
       } catch (JetStreamApiException | IOException | RuntimeException e) {
         if (e instanceof StoreException) {
           throw (StoreException) e;
@@ -281,9 +338,87 @@ final class NatsKvStore implements Store {
           buckets.forget(db);
           continue;
         }
-        throw writeFailure(record.key(), db, body.length, e);
+        throw writeFailure(record.key(), db, w.body.length, e);
       }
     }
+  }
+
+  /** A write checked and encoded, ready to publish. */
+  private static final class PreparedWrite {
+    final Record record;
+    final String stored;
+    final String subject;
+    final byte[] body;
+    final Duration ttl;
+    final @Nullable Instant expiresAt;
+    final Instant now;
+    final @Nullable StoreException tooLarge;
+
+    PreparedWrite(
+        Record record,
+        String stored,
+        String subject,
+        byte[] body,
+        Duration ttl,
+        @Nullable Instant expiresAt,
+        Instant now,
+        @Nullable StoreException tooLarge) {
+      this.record = record;
+      this.stored = stored;
+      this.subject = subject;
+      this.body = body;
+      this.ttl = ttl;
+      this.expiresAt = expiresAt;
+      this.now = now;
+      this.tooLarge = tooLarge;
+    }
+  }
+
+  /**
+   * Checks the key (throwing IllegalArgumentException), computes the lifetime and encodes the
+   * envelope; a value over the server's max payload is reported in {@code tooLarge}, not thrown.
+   */
+  private PreparedWrite prepare(
+      Record record, String db, @Nullable String table, WriteOptions options, Instant now) {
+    String stored = storedKey(scope(table) + record.key(), record.key(), table);
+    Duration ttl = options.effectiveTtl(record, now);
+    Instant expiresAt = ttl.isZero() ? null : now.plus(ttl);
+    byte[] body = EnvelopeCodec.encode(record.key(), record.value(), record.metadata());
+    String subject = subject(db, stored);
+    long maxPayload = connection.getServerInfo().getMaxPayload();
+    int overhead = subject.length() + 128;
+    StoreException tooLarge = null;
+    if (maxPayload > 0 && body.length + overhead > maxPayload) {
+      tooLarge =
+          new StoreException(
+              "value of key \""
+                  + record.key()
+                  + "\" is "
+                  + body.length
+                  + " bytes once stored (JSON envelope, base64 value), over the server's max"
+                  + " payload of "
+                  + maxPayload
+                  + " bytes");
+    }
+    return new PreparedWrite(record, stored, subject, body, ttl, expiresAt, now, tooLarge);
+  }
+
+  private static @Nullable PublishOptions condition(WriteOptions options) {
+    if (options.ifAbsent()) {
+      return PublishOptions.builder().expectedLastSubjectSequence(0).build();
+    }
+    if (options.ifRevision().isPresent()) {
+      return PublishOptions.builder()
+          .expectedLastSubjectSequence(options.ifRevision().getAsLong())
+          .build();
+    }
+    return null;
+  }
+
+  private static String wanted(WriteOptions options) {
+    return options.ifAbsent()
+        ? "to be absent"
+        : "to have revision " + options.ifRevision().orElse(0);
   }
 
   private long publish(
@@ -305,15 +440,15 @@ final class NatsKvStore implements Store {
           throw e;
         }
         // a delete marker or an expired record counts as absent: replace exactly that revision
-        MessageInfo last = lastOrNull(db, stored);
+        DirectGet.Stored last = lastOrNull(db, stored);
         if (last == null) {
           throw NatsErrors.conflict(key, e, "to be absent");
         }
-        if (!isDeleteMarker(last.getHeaders()) && timeLeft(last.getHeaders(), now) != null) {
+        if (!isDeleteMarker(last.headers) && timeLeft(last.headers, now) != null) {
           throw new ConflictException(
               key,
-              last.getSeq(),
-              "key \"" + key + "\" was expected to be absent but has revision " + last.getSeq(),
+              last.sequence,
+              "key \"" + key + "\" was expected to be absent but has revision " + last.sequence,
               NatsErrors.WRONG_LAST_SEQUENCE);
         }
         try {
@@ -321,7 +456,7 @@ final class NatsKvStore implements Store {
               subject,
               headers,
               body,
-              PublishOptions.builder().expectedLastSubjectSequence(last.getSeq()));
+              PublishOptions.builder().expectedLastSubjectSequence(last.sequence));
         } catch (JetStreamApiException again) {
           if (again.getApiErrorCode() == NatsErrors.WRONG_LAST_SEQUENCE) {
             throw NatsErrors.conflict(key, again, "to be absent");
@@ -375,16 +510,10 @@ final class NatsKvStore implements Store {
     return NatsErrors.wrap(what("writing", key, db), e);
   }
 
-  private @Nullable MessageInfo lastOrNull(String db, String stored)
+  private DirectGet.@Nullable Stored lastOrNull(String db, String stored)
       throws IOException, JetStreamApiException {
-    try {
-      return jsm.getLastMessage(streamName(db), subject(db, stored));
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
-        return null;
-      }
-      throw e;
-    }
+    Buckets.Bucket bucket = buckets.find(db).orElse(null);
+    return bucket == null ? null : lastMessage(bucket, db, stored);
   }
 
   // ---------------------------------------------------------------- delete
@@ -419,14 +548,16 @@ final class NatsKvStore implements Store {
       }
       Headers h = new Headers().put(KV_OPERATION, "DEL");
       try {
+        long revision;
         if (options.ifRevision().isPresent()) {
           long expected = options.ifRevision().getAsLong();
           try {
-            publishAck(
-                subject(db, stored),
-                h,
-                new byte[0],
-                PublishOptions.builder().expectedLastSubjectSequence(expected));
+            revision =
+                publishAck(
+                    subject(db, stored),
+                    h,
+                    DirectGet.EMPTY,
+                    PublishOptions.builder().expectedLastSubjectSequence(expected));
           } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NatsErrors.WRONG_LAST_SEQUENCE) {
               throw NatsErrors.conflict(key, e, "to have revision " + expected);
@@ -434,8 +565,9 @@ final class NatsKvStore implements Store {
             throw e;
           }
         } else {
-          publishAck(subject(db, stored), h, new byte[0], null);
+          revision = publishAck(subject(db, stored), h, DirectGet.EMPTY, null);
         }
+        cacheDelete(db, stored, revision);
         return;
       } catch (JetStreamApiException | IOException | RuntimeException e) {
         if (e instanceof StoreException) {
@@ -448,6 +580,643 @@ final class NatsKvStore implements Store {
         throw NatsErrors.wrap(what("deleting", key, db), e);
       }
     }
+  }
+
+  // ---------------------------------------------------------------- bulk
+
+  /** How many publishes or gets a bulk operation keeps in flight. */
+  static final int WINDOW = 256;
+
+  /**
+   * Publishes every record without waiting for each acknowledgement, at most {@value #WINDOW} in
+   * flight; records with the same key are published, and so applied, in input order.
+   */
+  @Override
+  public BulkResult writeAll(Collection<Record> records, WriteOptions options) {
+    Objects.requireNonNull(records, "records");
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    String table = options.table().orElse(defaultTable);
+    Instant now = clock.instant();
+    List<PreparedWrite> writes = new ArrayList<>(records.size());
+    for (Record r : records) {
+      writes.add(prepare(Objects.requireNonNull(r, "record"), db, table, options, now));
+    }
+    BulkResult.Outcome[] out = new BulkResult.Outcome[writes.size()];
+    if (writes.isEmpty()) {
+      return new BulkResult(List.of());
+    }
+    Buckets.Bucket bucket = buckets.findOrCreate(db);
+    PublishOptions condition = condition(options);
+    boolean[] retry = new boolean[out.length];
+    Window window = new Window(WINDOW);
+    for (int i = 0; i < out.length; i++) {
+      PreparedWrite w = writes.get(i);
+      String key = w.record.key();
+      if (w.tooLarge != null) {
+        out[i] = BulkResult.Outcome.failure(key, w.tooLarge);
+        continue;
+      }
+      int index = i;
+      Headers headers = TtlHeaders.forWrite(w.ttl, w.expiresAt, bucket);
+      window.run(
+          () -> publishAsync(w.subject, headers, w.body, condition),
+          (ack, failure) -> {
+            if (failure == null) {
+              cacheWrite(db, bucket, w, ack.getSeqno());
+              out[index] = BulkResult.Outcome.success(key, ack.getSeqno());
+              return;
+            }
+            Throwable cause = NatsErrors.unwrap(failure);
+            if (NatsErrors.apiCode(cause) == NatsErrors.WRONG_LAST_SEQUENCE) {
+              if (options.ifAbsent()) {
+                retry[index] = true; // a delete marker or an expired record counts as absent
+              } else {
+                out[index] =
+                    BulkResult.Outcome.failure(
+                        key, NatsErrors.conflict(key, cause, wanted(options)));
+              }
+            } else if (NatsErrors.maybeGone(cause)) {
+              retry[index] = true;
+            } else {
+              out[index] =
+                  BulkResult.Outcome.failure(key, writeFailure(key, db, w.body.length, cause));
+            }
+          });
+    }
+    window.awaitAll();
+    for (int i = 0; i < out.length; i++) {
+      if (retry[i]) {
+        Record r = writes.get(i).record;
+        try {
+          out[i] = BulkResult.Outcome.success(r.key(), write(r, options));
+        } catch (StoreException e) {
+          out[i] = BulkResult.Outcome.failure(r.key(), e);
+        }
+      }
+    }
+    return new BulkResult(Arrays.asList(out));
+  }
+
+  /** Publishes every delete marker without waiting for each acknowledgement. */
+  @Override
+  public BulkResult deleteAll(Collection<String> keys, DeleteOptions options) {
+    Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    String table = options.table().orElse(defaultTable);
+    List<String> given = new ArrayList<>(keys.size());
+    List<String> storedKeys = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      Objects.requireNonNull(key, "key");
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
+      }
+      given.add(key);
+      storedKeys.add(storedKey(scope(table) + key, key, table));
+    }
+    BulkResult.Outcome[] out = new BulkResult.Outcome[given.size()];
+    Optional<Buckets.Bucket> found = buckets.find(db);
+    if (found.isEmpty() || out.length == 0) {
+      // nothing to delete; with a revision condition each delete is a conflict, as in delete()
+      List<BulkResult.Outcome> none = new ArrayList<>();
+      for (String key : given) {
+        try {
+          delete(key, options);
+          none.add(BulkResult.Outcome.success(key, 0));
+        } catch (StoreException e) {
+          none.add(BulkResult.Outcome.failure(key, e));
+        }
+      }
+      return new BulkResult(none);
+    }
+    PublishOptions condition =
+        options.ifRevision().isPresent()
+            ? PublishOptions.builder()
+                .expectedLastSubjectSequence(options.ifRevision().getAsLong())
+                .build()
+            : null;
+    boolean[] retry = new boolean[out.length];
+    Window window = new Window(WINDOW);
+    for (int i = 0; i < out.length; i++) {
+      String key = given.get(i);
+      String stored = storedKeys.get(i);
+      int index = i;
+      window.run(
+          () ->
+              publishAsync(
+                  subject(db, stored),
+                  new Headers().put(KV_OPERATION, "DEL"),
+                  DirectGet.EMPTY,
+                  condition),
+          (ack, failure) -> {
+            if (failure == null) {
+              cacheDelete(db, stored, ack.getSeqno());
+              out[index] = BulkResult.Outcome.success(key, ack.getSeqno());
+              return;
+            }
+            Throwable cause = NatsErrors.unwrap(failure);
+            if (NatsErrors.apiCode(cause) == NatsErrors.WRONG_LAST_SEQUENCE) {
+              out[index] =
+                  BulkResult.Outcome.failure(
+                      key,
+                      NatsErrors.conflict(
+                          key, cause, "to have revision " + options.ifRevision().orElse(0)));
+            } else if (NatsErrors.maybeGone(cause)) {
+              retry[index] = true;
+            } else {
+              out[index] =
+                  BulkResult.Outcome.failure(
+                      key, NatsErrors.wrap(what("deleting", key, db), cause));
+            }
+          });
+    }
+    window.awaitAll();
+    for (int i = 0; i < out.length; i++) {
+      if (retry[i]) {
+        try {
+          delete(given.get(i), options);
+          out[i] = BulkResult.Outcome.success(given.get(i), 0);
+        } catch (StoreException e) {
+          out[i] = BulkResult.Outcome.failure(given.get(i), e);
+        }
+      }
+    }
+    return new BulkResult(Arrays.asList(out));
+  }
+
+  /**
+   * Reads every key with direct gets sent without waiting for each reply, at most {@value #WINDOW}
+   * in flight; keys held by the near cache are answered from it.
+   */
+  @Override
+  public Map<String, Record> readAll(Collection<String> keys, ReadOptions options) {
+    Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(options, "options");
+    if (!options.exact() || options.offset() != 0 || options.limit() != 0) {
+      throw new IllegalArgumentException(
+          "readAll options "
+              + options
+              + " are invalid: readAll reads exact keys, so prefix, suffix, offset and limit must"
+              + " not be set");
+    }
+    checkOpen();
+    String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    String table = options.table().orElse(defaultTable);
+    LinkedHashMap<String, String> storedByKey = new LinkedHashMap<>();
+    for (String key : keys) {
+      Objects.requireNonNull(key, "key");
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
+      }
+      storedByKey.put(key, storedKey(scope(table) + key, key, table));
+    }
+    Optional<Buckets.Bucket> found = buckets.find(db);
+    if (found.isEmpty() || storedByKey.isEmpty()) {
+      return Map.of();
+    }
+    Buckets.Bucket bucket = found.get();
+    List<String> given = new ArrayList<>(storedByKey.keySet());
+    Record[] records = new Record[given.size()];
+    boolean[] fromServer = new boolean[given.size()];
+    Object[] replies = new Object[given.size()];
+    Window window = new Window(WINDOW);
+    for (int i = 0; i < records.length; i++) {
+      String key = given.get(i);
+      String stored = storedByKey.get(key);
+      NearCache.Entry cached = cached(db, bucket, stored);
+      if (cached != null) {
+        Record r = fromCache(cached, key);
+        if (r != null || cached.record == null) {
+          records[i] = r;
+          continue;
+        }
+      }
+      fromServer[i] = true;
+      if (!bucket.allowDirect) {
+        records[i] = readExact(db, stored, key);
+        fromServer[i] = false;
+        continue;
+      }
+      int index = i;
+      window.run(
+          () ->
+              connection.requestWithTimeout(
+                  DirectGet.subject(apiPrefix, db, stored), null, DirectGet.EMPTY, timeout),
+          (reply, failure) -> replies[index] = failure != null ? failure : reply);
+    }
+    window.awaitAll();
+    Map<String, Record> out = new LinkedHashMap<>();
+    for (int i = 0; i < records.length; i++) {
+      String key = given.get(i);
+      Record r = records[i];
+      if (fromServer[i]) {
+        String stored = storedByKey.get(key);
+        Object reply = replies[i];
+        try {
+          if (reply instanceof Throwable) {
+            throw (Throwable) reply;
+          }
+          r = toLiveRecord(db, stored, key, DirectGet.parse((Message) reply));
+        } catch (Throwable failure) {
+          Throwable cause = NatsErrors.unwrap(failure);
+          if (!NatsErrors.maybeGone(cause)) {
+            throw NatsErrors.wrap(what("reading", key, db), cause);
+          }
+          r = readExact(db, stored, key);
+        }
+      }
+      if (r != null) {
+        out.put(key, r);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * At most {@code size} asynchronous operations in flight: {@link #run} waits for a free slot,
+   * {@link #awaitAll} for every operation to complete. Completion handlers run before the slot is
+   * released, so what they write is visible after {@link #awaitAll}.
+   */
+  private final class Window {
+    private final int size;
+    private final java.util.concurrent.Semaphore slots;
+
+    Window(int size) {
+      this.size = size;
+      this.slots = new java.util.concurrent.Semaphore(size);
+    }
+
+    <T> void run(
+        java.util.function.Supplier<CompletableFuture<T>> operation,
+        java.util.function.BiConsumer<@Nullable T, @Nullable Throwable> done) {
+      acquire(1);
+      CompletableFuture<T> f;
+      try {
+        f = operation.get().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RuntimeException e) {
+        try {
+          done.accept(null, e);
+        } finally {
+          slots.release();
+        }
+        return;
+      }
+      f.whenComplete(
+          (value, failure) -> {
+            try {
+              done.accept(value, failure);
+            } finally {
+              slots.release();
+            }
+          });
+    }
+
+    void awaitAll() {
+      acquire(size);
+      slots.release(size);
+    }
+
+    private void acquire(int n) {
+      try {
+        slots.acquire(n);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("bulk operation on " + description + ": interrupted", e);
+      }
+    }
+  }
+
+  private CompletableFuture<PublishAck> publishAsync(
+      String subject, @Nullable Headers headers, byte[] body, @Nullable PublishOptions options) {
+    return options == null
+        ? js.publishAsync(subject, headers, body)
+        : js.publishAsync(subject, headers, body, options);
+  }
+
+  // ---------------------------------------------------------------- async
+
+  /**
+   * An exact read is one asynchronous direct get (answered from the near cache when it holds the
+   * key); prefix and suffix reads run the synchronous scan on the common pool.
+   */
+  @Override
+  public CompletableFuture<List<Record>> readAsync(String key, ReadOptions options) {
+    try {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(options, "options");
+      checkOpen();
+      if (!options.exact()) {
+        return CompletableFuture.supplyAsync(() -> read(key, options), ForkJoinPool.commonPool());
+      }
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
+      }
+      String db = KeyRules.database(options.database().orElse(defaultDatabase));
+      String table = options.table().orElse(defaultTable);
+      String stored = storedKey(scope(table) + key, key, table);
+      Optional<Buckets.Bucket> found = buckets.find(db);
+      if (found.isEmpty()) {
+        throw new NotFoundException(key, db);
+      }
+      Buckets.Bucket bucket = found.get();
+      NearCache.Entry cached = cached(db, bucket, stored);
+      if (cached != null) {
+        Record r = fromCache(cached, key);
+        if (r != null) {
+          return CompletableFuture.completedFuture(List.of(r));
+        }
+        if (cached.record == null) {
+          throw new NotFoundException(key, db);
+        }
+      }
+      if (!bucket.allowDirect) {
+        return CompletableFuture.supplyAsync(() -> read(key, options), ForkJoinPool.commonPool());
+      }
+      CompletableFuture<List<Record>> result = new CompletableFuture<>();
+      connection
+          .requestWithTimeout(
+              DirectGet.subject(apiPrefix, db, stored), null, DirectGet.EMPTY, timeout)
+          .whenComplete(
+              (reply, failure) -> {
+                try {
+                  if (failure != null) {
+                    throw failure;
+                  }
+                  Record r = toLiveRecord(db, stored, key, DirectGet.parse(reply));
+                  if (r == null) {
+                    result.completeExceptionally(new NotFoundException(key, db));
+                  } else {
+                    result.complete(List.of(r));
+                  }
+                } catch (Throwable t) {
+                  Throwable cause = NatsErrors.unwrap(t);
+                  if (NatsErrors.maybeGone(cause)) {
+                    // the bucket may be gone: look again, off the client's thread
+                    buckets.forget(db);
+                    relay(
+                        CompletableFuture.supplyAsync(
+                            () -> read(key, options), ForkJoinPool.commonPool()),
+                        result);
+                  } else {
+                    result.completeExceptionally(NatsErrors.wrap(what("reading", key, db), cause));
+                  }
+                }
+              });
+      return result;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** One asynchronous publish; the future completes with the acknowledged revision. */
+  @Override
+  public CompletableFuture<Long> writeAsync(Record record, WriteOptions options) {
+    try {
+      Objects.requireNonNull(record, "record");
+      Objects.requireNonNull(options, "options");
+      checkOpen();
+      String db = KeyRules.database(options.database().orElse(defaultDatabase));
+      PreparedWrite w =
+          prepare(record, db, options.table().orElse(defaultTable), options, clock.instant());
+      if (w.tooLarge != null) {
+        throw w.tooLarge;
+      }
+      Buckets.Bucket bucket = buckets.findOrCreate(db);
+      Headers headers = TtlHeaders.forWrite(w.ttl, w.expiresAt, bucket);
+      CompletableFuture<Long> result = new CompletableFuture<>();
+      publishAsync(w.subject, headers, w.body, condition(options))
+          .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (ack, failure) -> {
+                if (failure == null) {
+                  cacheWrite(db, bucket, w, ack.getSeqno());
+                  result.complete(ack.getSeqno());
+                  return;
+                }
+                Throwable cause = NatsErrors.unwrap(failure);
+                String key = record.key();
+                if (NatsErrors.apiCode(cause) == NatsErrors.WRONG_LAST_SEQUENCE
+                    && !options.ifAbsent()) {
+                  result.completeExceptionally(NatsErrors.conflict(key, cause, wanted(options)));
+                } else if (NatsErrors.apiCode(cause) == NatsErrors.WRONG_LAST_SEQUENCE
+                    || NatsErrors.maybeGone(cause)) {
+                  // ifAbsent over a delete marker, or a bucket that may be gone: the synchronous
+                  // path handles both, off the client's thread
+                  if (NatsErrors.maybeGone(cause)) {
+                    buckets.forget(db);
+                  }
+                  relay(
+                      CompletableFuture.supplyAsync(
+                          () -> write(record, options), ForkJoinPool.commonPool()),
+                      result);
+                } else {
+                  result.completeExceptionally(writeFailure(key, db, w.body.length, cause));
+                }
+              });
+      return result;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** One asynchronous publish of a delete marker. */
+  @Override
+  public CompletableFuture<Void> deleteAsync(String key, DeleteOptions options) {
+    try {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(options, "options");
+      checkOpen();
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
+      }
+      String db = KeyRules.database(options.database().orElse(defaultDatabase));
+      String table = options.table().orElse(defaultTable);
+      String stored = storedKey(scope(table) + key, key, table);
+      if (buckets.find(db).isEmpty()) {
+        delete(key, options); // nothing to delete: succeeds, or a conflict with a condition
+        return CompletableFuture.completedFuture(null);
+      }
+      PublishOptions condition =
+          options.ifRevision().isPresent()
+              ? PublishOptions.builder()
+                  .expectedLastSubjectSequence(options.ifRevision().getAsLong())
+                  .build()
+              : null;
+      CompletableFuture<Void> result = new CompletableFuture<>();
+      publishAsync(
+              subject(db, stored),
+              new Headers().put(KV_OPERATION, "DEL"),
+              DirectGet.EMPTY,
+              condition)
+          .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (ack, failure) -> {
+                if (failure == null) {
+                  cacheDelete(db, stored, ack.getSeqno());
+                  result.complete(null);
+                  return;
+                }
+                Throwable cause = NatsErrors.unwrap(failure);
+                if (NatsErrors.apiCode(cause) == NatsErrors.WRONG_LAST_SEQUENCE) {
+                  result.completeExceptionally(
+                      NatsErrors.conflict(
+                          key, cause, "to have revision " + options.ifRevision().orElse(0)));
+                } else if (NatsErrors.maybeGone(cause)) {
+                  buckets.forget(db);
+                  relay(
+                      CompletableFuture.runAsync(
+                          () -> delete(key, options), ForkJoinPool.commonPool()),
+                      result);
+                } else {
+                  result.completeExceptionally(NatsErrors.wrap(what("deleting", key, db), cause));
+                }
+              });
+      return result;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static <T> void relay(CompletableFuture<T> from, CompletableFuture<T> to) {
+    from.whenComplete(
+        (value, failure) -> {
+          if (failure != null) {
+            to.completeExceptionally(NatsErrors.unwrap(failure));
+          } else {
+            to.complete(value);
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- near cache
+
+  /** The near cache's entry for a key, or null when the database is not cached (or not yet). */
+  private NearCache.@Nullable Entry cached(String db, Buckets.Bucket bucket, String stored) {
+    NearCache.Replica replica = nearCache.replica(db, bucket, this::startReplica);
+    if (replica == null) {
+      return null;
+    }
+    NearCache.Entry e = replica.get(stored);
+    return e != null ? e : ABSENT;
+  }
+
+  /** A synced replica without an entry: the key has no record. */
+  private static final NearCache.Entry ABSENT = new NearCache.Entry(null, 0, null);
+
+  /** The record of a cache entry under the key asked for; null when deleted or expired. */
+  private @Nullable Record fromCache(NearCache.Entry e, String key) {
+    Record r = e.record;
+    if (r == null) {
+      return null;
+    }
+    Duration left = e.timeLeft(clock.instant());
+    if (left == null) {
+      return null;
+    }
+    return r.toBuilder().key(key).expiry(left).build();
+  }
+
+  private void cacheWrite(String db, Buckets.Bucket bucket, PreparedWrite w, long revision) {
+    NearCache.Replica replica = nearCache.running(db);
+    if (replica == null || replica.bucket != bucket) {
+      return;
+    }
+    Instant expiresAt = w.expiresAt;
+    if (!bucket.maxAge.isZero()) {
+      Instant aged = w.now.plus(bucket.maxAge);
+      expiresAt = expiresAt == null || aged.isBefore(expiresAt) ? aged : expiresAt;
+    }
+    Record stored = w.record.toBuilder().revision(revision).expiry(Duration.ZERO).build();
+    replica.apply(w.stored, new NearCache.Entry(stored, revision, expiresAt));
+  }
+
+  private void cacheDelete(String db, String stored, long revision) {
+    NearCache.Replica replica = nearCache.running(db);
+    if (replica != null) {
+      replica.apply(stored, new NearCache.Entry(null, revision, null));
+    }
+  }
+
+  /**
+   * Starts the replica of a bucket: follows the stream from its current end, then fills the replica
+   * with one pass over the latest message of every key. Returns null when it cannot start (reads
+   * then go to the server and the next read tries again).
+   */
+  private NearCache.@Nullable Replica startReplica(Buckets.Bucket bucket) {
+    String db = bucket.name;
+    String stream = streamName(db);
+    String filter = "$KV." + db + ".>";
+    int prefixLength = filter.length() - 1;
+    NearCache.Replica replica = new NearCache.Replica(bucket);
+    java.util.function.Consumer<Message> apply =
+        m -> {
+          if (!m.isJetStream()) {
+            return;
+          }
+          String stored = m.getSubject().substring(prefixLength);
+          long revision = m.metaData().streamSequence();
+          Headers h = m.getHeaders();
+          if (isDeleteMarker(h)) {
+            replica.apply(stored, new NearCache.Entry(null, revision, null));
+            return;
+          }
+          Instant expiresAt = expiresAt(h);
+          if (!bucket.maxAge.isZero()) {
+            Instant aged = m.metaData().timestamp().toInstant().plus(bucket.maxAge);
+            expiresAt = expiresAt == null || aged.isBefore(expiresAt) ? aged : expiresAt;
+          }
+          Record r = decodeRecord(stored, m.getData(), revision, Duration.ZERO);
+          replica.apply(stored, new NearCache.Entry(r, revision, expiresAt));
+        };
+    Dispatcher d = cacheDispatcher();
+    JetStreamSubscription live = null;
+    try {
+      long last = jsm.getStreamInfo(stream).getStreamState().getLastSequence();
+      ConsumerConfiguration cc =
+          ConsumerConfiguration.builder()
+              .deliverPolicy(DeliverPolicy.ByStartSequence)
+              .startSequence(last + 1)
+              .filterSubject(filter)
+              .build();
+      PushSubscribeOptions pso =
+          PushSubscribeOptions.builder().stream(stream).ordered(true).configuration(cc).build();
+      live = js.subscribe(filter, d, apply::accept, false, pso);
+      replica.follow(d, live);
+      BucketScan.scan(js, stream, filter, false, timeout, apply);
+      return replica;
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      replica.stop();
+      return null;
+    }
+  }
+
+  private static @Nullable Instant expiresAt(@Nullable Headers headers) {
+    String at = headers == null ? null : headers.getFirst(TtlHeaders.EXPIRES_AT);
+    if (at == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(at);
+    } catch (java.time.format.DateTimeParseException malformed) {
+      return null;
+    }
+  }
+
+  private Dispatcher cacheDispatcher() {
+    Dispatcher d = cacheDispatcher;
+    if (d == null) {
+      synchronized (this) {
+        d = cacheDispatcher;
+        if (d == null) {
+          d = connection.createDispatcher();
+          cacheDispatcher = d;
+        }
+      }
+    }
+    return d;
   }
 
   // ---------------------------------------------------------------- list
@@ -481,7 +1250,8 @@ final class NatsKvStore implements Store {
                 found.remove(relative);
               }
             },
-            scope);
+            scope,
+            options.prefix());
     if (!scanned) {
       return List.of();
     }
@@ -501,11 +1271,19 @@ final class NatsKvStore implements Store {
   }
 
   /**
-   * Visits the latest live message of every key of the table; returns false when the database does
-   * not exist.
+   * Visits the latest live message of every key of the table that starts with {@code keyPrefix};
+   * returns false when the database does not exist.
+   *
+   * <p>When keys are not encoded, the server filters on the longest whole-token prefix of {@code
+   * <table>_<keyPrefix>} (tokens are separated by {@code .}), and the rest is checked on the
+   * subject before anything is allocated; with encoded keys every stored key is decoded.
    */
-  private boolean scan(String db, boolean keysOnly, ScanSink sink, String scope) {
-    String prefix = "$KV." + db + ".";
+  private boolean scan(String db, boolean keysOnly, ScanSink sink, String scope, String keyPrefix) {
+    String subjectPrefix = "$KV." + db + ".";
+    String filter = scanFilter(subjectPrefix, scope + keyPrefix);
+    String wantedSubject = subjectPrefix + scope + keyPrefix;
+    int relativeStart = subjectPrefix.length() + scope.length();
+    boolean plain = !keys.encodes();
     for (int attempt = 0; ; attempt++) {
       if (buckets.find(db).isEmpty()) {
         return false;
@@ -514,18 +1292,28 @@ final class NatsKvStore implements Store {
         BucketScan.scan(
             js,
             streamName(db),
-            prefix + ">",
+            filter,
             keysOnly,
             timeout,
             msg -> {
-              String full = keys.fromStored(msg.getSubject().substring(prefix.length()));
-              if (full != null && full.startsWith(scope)) {
-                String relative = full.substring(scope.length());
-                if (isDeleteMarker(msg.getHeaders())) {
-                  sink.removed(relative);
-                } else {
-                  sink.accept(relative, msg);
+              String subject = msg.getSubject();
+              String relative;
+              if (plain) {
+                if (!subject.startsWith(wantedSubject)) {
+                  return;
                 }
+                relative = subject.substring(relativeStart);
+              } else {
+                String full = keys.fromStored(subject.substring(subjectPrefix.length()));
+                if (full == null || !full.startsWith(scope)) {
+                  return;
+                }
+                relative = full.substring(scope.length());
+              }
+              if (isDeleteMarker(msg.getHeaders())) {
+                sink.removed(relative);
+              } else {
+                sink.accept(relative, msg);
               }
             });
         return true;
@@ -537,6 +1325,21 @@ final class NatsKvStore implements Store {
         throw NatsErrors.wrap("scanning database \"" + db + "\"", e);
       }
     }
+  }
+
+  /**
+   * The subject filter of a scan for keys starting with {@code wanted}: the whole bucket, or when
+   * keys are not encoded and {@code wanted} has a valid whole-token prefix (up to its last {@code
+   * .}), only the subjects under that prefix.
+   */
+  private String scanFilter(String subjectPrefix, String wanted) {
+    if (!keys.encodes()) {
+      int dot = wanted.lastIndexOf('.');
+      if (dot > 0 && KeyRules.problem(wanted.substring(0, dot)) == null) {
+        return subjectPrefix + wanted.substring(0, dot + 1) + ">";
+      }
+    }
+    return subjectPrefix + ">";
   }
 
   // ---------------------------------------------------------------- watch, history, info
@@ -719,6 +1522,15 @@ final class NatsKvStore implements Store {
     }
     closed = true;
     buckets.close();
+    nearCache.close();
+    Dispatcher cd = cacheDispatcher;
+    if (cd != null) {
+      try {
+        connection.closeDispatcher(cd);
+      } catch (RuntimeException alreadyClosed) {
+        // the connection is closed already
+      }
+    }
     Dispatcher d = dispatcher;
     if (d != null) {
       try {

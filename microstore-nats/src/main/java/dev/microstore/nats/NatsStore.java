@@ -61,6 +61,8 @@ public final class NatsStore {
   private String database = "default";
   private @Nullable String table;
   private Duration timeout = Duration.ofSeconds(5);
+  private boolean nearCacheAll;
+  private final java.util.Set<String> nearCacheDatabases = new java.util.TreeSet<>();
 
   private NatsStore() {}
 
@@ -289,6 +291,44 @@ public final class NatsStore {
   }
 
   /**
+   * Turns the near cache on or off for every database. See {@link #nearCache(String...)}.
+   *
+   * @param enabled whether every database the store reads is cached locally
+   * @return this builder
+   */
+  public NatsStore nearCache(boolean enabled) {
+    this.nearCacheAll = enabled;
+    if (!enabled) {
+      nearCacheDatabases.clear();
+    }
+    return this;
+  }
+
+  /**
+   * Keeps a local replica of these databases (a <em>near cache</em>) and answers exact reads from
+   * it. The replica of a database starts with the first read of it (that read waits for one pass
+   * over the bucket); a live consumer of the bucket's stream then applies every change made by
+   * anyone. Writes and deletes through this store are applied to the replica with their
+   * acknowledged revision before they return, so the next read sees them; changes by other clients
+   * are seen as soon as the consumer delivers them (usually within a millisecond on a local
+   * network). Per-record and bucket-wide expiries are honoured locally.
+   *
+   * <p>Memory: every key of a cached database is held (key, value, metadata, and about 200 bytes of
+   * overhead); deleted keys are kept as small markers. Prefix reads, lists, watch and history still
+   * go to the server.
+   *
+   * @param databases the databases to cache (valid bucket names)
+   * @return this builder
+   * @throws IllegalArgumentException if a name is not a valid bucket name
+   */
+  public NatsStore nearCache(String... databases) {
+    for (String db : databases) {
+      nearCacheDatabases.add(KeyRules.database(Objects.requireNonNull(db, "database")));
+    }
+    return this;
+  }
+
+  /**
    * Connects and returns the store.
    *
    * @return a ready store
@@ -365,7 +405,11 @@ public final class NatsStore {
           database,
           table,
           timeout,
-          text);
+          text,
+          jso.getPrefix(),
+          nearCacheAll || !nearCacheDatabases.isEmpty()
+              ? new NearCache(nearCacheAll, nearCacheDatabases)
+              : NearCache.disabled());
     } catch (IOException | RuntimeException e) {
       if (owns) {
         closeQuietly(nc);
