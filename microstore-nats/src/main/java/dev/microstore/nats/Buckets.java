@@ -148,7 +148,9 @@ final class Buckets {
    * deleted (and perhaps recreated) by another client is looked up afresh.
    */
   void followDeletions() {
-    String prefix = "$JS.EVENT.ADVISORY.STREAM.DELETED.KV_";
+    // a wildcard matches whole tokens only: subscribe to every stream and keep the KV ones
+    String advisories = "$JS.EVENT.ADVISORY.STREAM.DELETED.";
+    String prefix = advisories + "KV_";
     deletions =
         connection.createDispatcher(
             m -> {
@@ -157,7 +159,7 @@ final class Buckets {
                 forget(subject.substring(prefix.length()));
               }
             });
-    deletions.subscribe(prefix + "*");
+    deletions.subscribe(advisories + "*");
   }
 
   void close() {
