@@ -42,7 +42,8 @@ import picocli.CommandLine.ScopeType;
       ExportCommand.class,
       ImportCommand.class,
       ServerCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      BenchCommand.class
     })
 final class MicrostoreCommand extends BaseCommand {
   @Mixin StoreOptions store = new StoreOptions();
