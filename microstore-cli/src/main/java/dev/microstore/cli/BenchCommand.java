@@ -131,7 +131,7 @@ final class BenchCommand extends BaseCommand {
               number(r.microstore()) + " (" + number(r.microstoreP99()) + ")",
               number(r.baseline()) + " (" + number(r.baselineP99()) + ")",
               r.unit(),
-              String.format(Locale.ROOT, "%.3f", r.ratio()),
+              Double.isFinite(r.ratio()) ? String.format(Locale.ROOT, "%.3f", r.ratio()) : "-",
               r.target() == null ? "-" : String.format(Locale.ROOT, "≤%.2f", r.target()),
               r.target() == null ? "" : r.ratio() <= r.target() ? "met" : "MISSED");
     }
