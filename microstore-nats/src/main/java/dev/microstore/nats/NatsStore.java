@@ -114,7 +114,9 @@ public final class NatsStore {
    * Adjusts the jnats connection options the store builds from {@link #servers(String...)}:
    * credentials, TLS, reconnect settings, timeouts. Called once per {@link #build()}.
    *
-   * @param customizer receives the options builder, with the servers already set
+   * @param customizer receives the options builder, with the servers already set and an error
+   *     listener that logs failures as warnings through {@link System.Logger} (and, unlike jnats'
+   *     default, not every flow-control request); set another one here to replace it
    * @return this builder
    */
   public NatsStore connectionOptions(Consumer<Options.Builder> customizer) {
@@ -351,6 +353,8 @@ public final class NatsStore {
         Options.Builder ob = new Options.Builder();
         ob.servers(
             servers.isEmpty() ? new String[] {DEFAULT_SERVER} : servers.toArray(new String[0]));
+        // quiet by default: jnats' own listener logs every flow-control request of a scan
+        ob.errorListener(new StoreErrorListener());
         if (customizer != null) {
           customizer.accept(ob);
         }
