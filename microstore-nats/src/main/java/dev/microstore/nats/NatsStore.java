@@ -397,7 +397,12 @@ public final class NatsStore {
               + "?database="
               + database
               + (table == null ? "" : "&table=" + table)
-              + (encodeKeys ? "&encodeKeys=true" : "");
+              + (encodeKeys ? "&encodeKeys=true" : "")
+              + (nearCacheAll
+                  ? "&nearCache=true"
+                  : nearCacheDatabases.isEmpty()
+                      ? ""
+                      : "&nearCache=" + String.join(",", nearCacheDatabases));
       return new NatsKvStore(
           nc,
           owns,

@@ -181,6 +181,19 @@ class NatsNearCacheTest {
   }
 
   @Test
+  void uriParameter_nearCache_choosesTheDatabases() {
+    try (Store fromUri =
+        dev.microstore.Stores.open(TestServers.shared().url() + "?nearCache=" + DB + ",other")) {
+      assertThat(fromUri.toString()).contains("nearCache=near,other");
+      fromUri.write(Record.of("k", "v"), TO);
+      assertThat(value(fromUri, "k")).isEqualTo("v");
+    }
+    try (Store all = dev.microstore.Stores.open(TestServers.shared().url() + "?nearCache=true")) {
+      assertThat(all.toString()).contains("nearCache=true");
+    }
+  }
+
+  @Test
   void nearCache_invalidDatabaseName_isRejected() {
     assertThatThrownBy(() -> NatsStore.builder().nearCache("a b"))
         .isInstanceOf(IllegalArgumentException.class)
