@@ -1141,16 +1141,16 @@ final class NatsKvStore implements Store {
   }
 
   /**
-   * Starts the replica of a bucket: follows the stream from its current end, then fills the replica
-   * with one pass over the latest message of every key. Returns null when it cannot start (reads
-   * then go to the server and the next read tries again).
+   * Starts a replica: follows the bucket's stream from its current end, then fills the replica with
+   * one pass over the latest message of every key. Returns false when it cannot start (reads then
+   * go to the server and the next read tries again).
    */
-  private NearCache.@Nullable Replica startReplica(Buckets.Bucket bucket) {
+  private boolean startReplica(NearCache.Replica replica) {
+    Buckets.Bucket bucket = replica.bucket;
     String db = bucket.name;
     String stream = streamName(db);
     String filter = "$KV." + db + ".>";
     int prefixLength = filter.length() - 1;
-    NearCache.Replica replica = new NearCache.Replica(bucket);
     java.util.function.Consumer<Message> apply =
         m -> {
           if (!m.isJetStream()) {
@@ -1172,7 +1172,6 @@ final class NatsKvStore implements Store {
           replica.apply(stored, new NearCache.Entry(r, revision, expiresAt));
         };
     Dispatcher d = cacheDispatcher();
-    JetStreamSubscription live = null;
     try {
       long last = jsm.getStreamInfo(stream).getStreamState().getLastSequence();
       ConsumerConfiguration cc =
@@ -1183,13 +1182,12 @@ final class NatsKvStore implements Store {
               .build();
       PushSubscribeOptions pso =
           PushSubscribeOptions.builder().stream(stream).ordered(true).configuration(cc).build();
-      live = js.subscribe(filter, d, apply::accept, false, pso);
+      JetStreamSubscription live = js.subscribe(filter, d, apply::accept, false, pso);
       replica.follow(d, live);
       BucketScan.scan(js, stream, filter, false, timeout, apply);
-      return replica;
+      return true;
     } catch (IOException | JetStreamApiException | RuntimeException e) {
-      replica.stop();
-      return null;
+      return false;
     }
   }
 

@@ -38,40 +38,45 @@ final class NearCache {
     return all || databases.contains(db);
   }
 
-  /** The replica of a database if one is running. */
+  /** The replica of a database if one is running or starting: writes are applied to it. */
   @Nullable Replica running(String db) {
     return replicas.get(db);
   }
 
   /**
-   * The replica of a database's bucket, started by {@code starter} when there is none (or only one
-   * of an earlier bucket of the same name); null when the database is not cached or the start
-   * failed (reads then go to the server).
+   * The synced replica of a database's bucket, started by {@code starter} when there is none (or
+   * only one of an earlier bucket of the same name); null when the database is not cached, while
+   * another thread starts the replica, or when the start failed (reads then go to the server).
+   *
+   * <p>A replica is registered before it starts, so that writes through the store during its start
+   * are applied to it too; it answers reads only once its initial pass is done.
    */
   @Nullable Replica replica(
-      String db,
-      Buckets.Bucket bucket,
-      java.util.function.Function<Buckets.Bucket, @Nullable Replica> starter) {
+      String db, Buckets.Bucket bucket, java.util.function.Predicate<Replica> starter) {
     if (!enabledFor(db)) {
       return null;
     }
     Replica r = replicas.get(db);
     if (r != null && r.bucket == bucket) {
-      return r;
+      return r.synced ? r : null;
     }
     synchronized (this) {
       r = replicas.get(db);
-      if (r != null && r.bucket != bucket) {
+      if (r != null && r.bucket == bucket) {
+        return r.synced ? r : null;
+      }
+      if (r != null) {
         drop(db);
-        r = null;
       }
-      if (r == null) {
-        r = starter.apply(bucket);
-        if (r != null) {
-          replicas.put(db, r);
-        }
+      Replica started = new Replica(bucket);
+      replicas.put(db, started);
+      if (!starter.test(started) || started.stopped) {
+        replicas.remove(db, started);
+        started.stop();
+        return null;
       }
-      return r;
+      started.synced = true;
+      return started;
     }
   }
 
@@ -118,6 +123,7 @@ final class NearCache {
     private volatile @Nullable Dispatcher dispatcher;
     private volatile @Nullable JetStreamSubscription live;
     private volatile boolean stopped;
+    private volatile boolean synced;
 
     Replica(Buckets.Bucket bucket) {
       this.bucket = bucket;
