@@ -16,6 +16,7 @@ import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -349,20 +350,25 @@ final class BenchScenarios {
     // warm both paths so that class loading and JIT are not counted
     check(store.list(all).size(), total, "list");
     check(kv.keys().size(), total, "keys()");
-    double ours = peakHeapMiB(() -> check(store.list(all).size(), total, "list"));
-    double theirs = peakHeapMiB(() -> check(kv.keys().size(), total, "keys()"));
+    double[] ours = heapMiB(() -> store.list(all));
+    double[] theirs = heapMiB(kv::keys);
     return new Result(
         "list-heap",
-        ours,
-        theirs,
-        ours,
-        theirs,
+        ours[0],
+        theirs[0],
+        ours[0],
+        theirs[0],
         "MiB",
         null,
         1,
-        "peak heap above the idle heap while listing all "
-            + total
-            + " keys (list vs keys()), sampled every millisecond");
+        String.format(
+            java.util.Locale.ROOT,
+            "peak heap above the idle heap while listing all %d keys (list vs keys()), sampled"
+                + " every millisecond; mostly short-lived message objects of the client. Retained"
+                + " after a GC while the result is held: %.1f MiB vs %.1f MiB",
+            total,
+            ours[1],
+            theirs[1]));
   }
 
   private void prepareList(Store store, String db) {
@@ -423,7 +429,8 @@ final class BenchScenarios {
     return System.nanoTime() - t0;
   }
 
-  private static double peakHeapMiB(Round r) throws Exception {
+  /** The peak heap above idle while {@code r} runs, and the heap its result retains, in MiB. */
+  private static double[] heapMiB(Callable<List<String>> r) throws Exception {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     System.gc();
     long idle = memory.getHeapMemoryUsage().getUsed();
@@ -444,14 +451,22 @@ final class BenchScenarios {
             "microstore-bench-heap");
     sampler.setDaemon(true);
     sampler.start();
+    List<String> result;
     try {
-      r.run();
+      result = r.call();
     } finally {
       running.set(false);
       sampler.join();
     }
     peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-    return (peak.get() - idle) / (1024.0 * 1024.0);
+    System.gc();
+    long retained = memory.getHeapMemoryUsage().getUsed() - idle;
+    double mib = 1024.0 * 1024.0;
+    double[] out = {(peak.get() - idle) / mib, Math.max(0, retained) / mib};
+    if (result.isEmpty()) {
+      throw new IllegalStateException("the list was empty");
+    }
+    return out;
   }
 
   private static void check(int got, int expected, String what) {
