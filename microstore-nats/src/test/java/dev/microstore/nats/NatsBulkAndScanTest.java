@@ -176,6 +176,30 @@ class NatsBulkAndScanTest {
   }
 
   @Test
+  @SuppressWarnings("try") // Connection.close() may throw InterruptedException
+  void prefixReadAndList_ofHundredsOfRecords_sendAHandfulOfMessages_notOnePerRecord()
+      throws Exception {
+    List<Record> records = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      records.add(Record.of(String.format("k%03d", i), "v" + i));
+    }
+    store.writeAll(records, WriteOptions.builder().database("bulk").table("t").build());
+    try (Connection counted = TestServers.rawConnection();
+        Store s = NatsStore.builder().connection(counted).build()) {
+      s.list(ListOptions.builder().database("bulk").build()); // the bucket lookup happens here
+      long before = counted.getStatistics().getOutMsgs();
+
+      List<Record> read =
+          s.read("", ReadOptions.builder().database("bulk").table("t").prefix().build());
+      List<String> listed = s.list(ListOptions.builder().database("bulk").table("t").build());
+
+      assertThat(read).hasSize(500);
+      assertThat(listed).hasSize(500);
+      assertThat(counted.getStatistics().getOutMsgs() - before).isLessThan(50);
+    }
+  }
+
+  @Test
   void encodedKeys_prefixReads_stillMatchOnTheDecodedKey() {
     try (Store enc = NatsStore.builder().servers(TestServers.shared().url()).encodeKeys().build()) {
       WriteOptions t = WriteOptions.builder().database("enc").table("a.b").build();
