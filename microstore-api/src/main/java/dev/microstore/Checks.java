@@ -1,5 +1,6 @@
 package dev.microstore;
 
+import java.util.Collection;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -26,5 +27,29 @@ final class Checks {
   static @Nullable String emptyToNull(String value, String name) {
     Objects.requireNonNull(value, name);
     return value.isEmpty() ? null : value;
+  }
+
+  /**
+   * Checks the arguments of {@link Store#readAll}: non-null, non-empty keys and exact-read options.
+   *
+   * @param keys the keys
+   * @param options the options
+   * @throws IllegalArgumentException if a key is empty or the options are not an exact read
+   */
+  static void exactReadAll(Collection<String> keys, ReadOptions options) {
+    Objects.requireNonNull(options, "options");
+    if (!options.exact() || options.offset() != 0 || options.limit() != 0) {
+      throw new IllegalArgumentException(
+          "readAll options "
+              + options
+              + " are invalid: readAll reads exact keys, so prefix, suffix, offset and limit must"
+              + " not be set");
+    }
+    for (String k : keys) {
+      Objects.requireNonNull(k, "key");
+      if (k.isEmpty()) {
+        throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
+      }
+    }
   }
 }

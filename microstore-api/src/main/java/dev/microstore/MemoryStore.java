@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -640,6 +641,37 @@ final class MemoryStore implements Store {
       timer.shutdownNow();
     }
     databases.clear();
+  }
+
+  /** Completes on the calling thread: the in-memory store never waits for I/O. */
+  @Override
+  public CompletableFuture<List<Record>> readAsync(String key, ReadOptions options) {
+    try {
+      return CompletableFuture.completedFuture(read(key, options));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Completes on the calling thread: the in-memory store never waits for I/O. */
+  @Override
+  public CompletableFuture<Long> writeAsync(Record record, WriteOptions options) {
+    try {
+      return CompletableFuture.completedFuture(write(record, options));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Completes on the calling thread: the in-memory store never waits for I/O. */
+  @Override
+  public CompletableFuture<Void> deleteAsync(String key, DeleteOptions options) {
+    try {
+      delete(key, options);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override

@@ -1,7 +1,14 @@
 package dev.microstore;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * A key-value store with Go-Micro's semantics: records in databases and tables.
@@ -23,6 +30,14 @@ import java.util.Optional;
  * <p>Failures are {@link StoreException}s: {@link NotFoundException} for an exact read of a missing
  * key, {@link ConflictException} for a failed condition. Invalid arguments throw {@link
  * IllegalArgumentException} naming the value and the rule, and nothing is written.
+ *
+ * <p>Bulk operations ({@link #writeAll}, {@link #deleteAll}, {@link #readAll}) handle many keys in
+ * one call; stores may pipeline them. They are not atomic: each element succeeds or fails on its
+ * own. The asynchronous forms ({@link #readAsync}, {@link #writeAsync}, {@link #deleteAsync})
+ * report every failure, invalid arguments and a closed store included, through the returned future,
+ * with the same exception types as the synchronous forms ({@link
+ * java.util.concurrent.CompletableFuture#join()} wraps them in a {@link
+ * java.util.concurrent.CompletionException}).
  */
 public interface Store extends AutoCloseable {
 
@@ -133,6 +148,133 @@ public interface Store extends AutoCloseable {
    */
   default BatchResult commit(Batch batch) {
     throw new UnsupportedOperationException("store " + this + " does not support atomic batches");
+  }
+
+  /**
+   * Writes many records with the same options. Not atomic: each record succeeds or fails on its
+   * own, and the successes stay written when others fail (a failed condition, a value over the
+   * database's size limit). Implementations may pipeline the writes; records with the same key are
+   * written in input order.
+   *
+   * <p>Every record is checked before anything is written: an invalid record fails the whole call
+   * with {@link IllegalArgumentException} and nothing is written. The default implementation writes
+   * one record at a time with {@link #write(Record, WriteOptions)}.
+   *
+   * @param records the records; keys are relative to the table of the options
+   * @param options where to write, the records' lifetime and an optional condition for each
+   * @return one outcome per record, in input order, with its revision or its failure
+   * @throws IllegalArgumentException if a record or the options are invalid for this store
+   * @throws StoreException if the backend cannot be used at all (for example it is unreachable)
+   */
+  default BulkResult writeAll(Collection<Record> records, WriteOptions options) {
+    Objects.requireNonNull(records, "records");
+    Objects.requireNonNull(options, "options");
+    List<BulkResult.Outcome> out = new ArrayList<>(records.size());
+    for (Record r : records) {
+      Objects.requireNonNull(r, "record");
+      try {
+        out.add(BulkResult.Outcome.success(r.key(), write(r, options)));
+      } catch (StoreException e) {
+        out.add(BulkResult.Outcome.failure(r.key(), e));
+      }
+    }
+    return new BulkResult(out);
+  }
+
+  /**
+   * Deletes many keys with the same options. Not atomic: each key succeeds or fails on its own.
+   * Every key is checked before anything is deleted. The default implementation deletes one key at
+   * a time with {@link #delete(String, DeleteOptions)}.
+   *
+   * @param keys the keys, relative to the table of the options
+   * @param options where to delete and an optional condition for each key
+   * @return one outcome per key, in input order; the revision is the delete's revision when the
+   *     store reports one, else 0
+   * @throws IllegalArgumentException if a key or the options are invalid for this store
+   * @throws StoreException if the backend cannot be used at all
+   */
+  default BulkResult deleteAll(Collection<String> keys, DeleteOptions options) {
+    Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(options, "options");
+    List<BulkResult.Outcome> out = new ArrayList<>(keys.size());
+    for (String k : keys) {
+      Objects.requireNonNull(k, "key");
+      try {
+        delete(k, options);
+        out.add(BulkResult.Outcome.success(k, 0));
+      } catch (StoreException e) {
+        out.add(BulkResult.Outcome.failure(k, e));
+      }
+    }
+    return new BulkResult(out);
+  }
+
+  /**
+   * Reads many exact keys. Implementations may pipeline the reads. The default implementation reads
+   * one key at a time with {@link #read(String, ReadOptions)}.
+   *
+   * @param keys the exact keys, relative to the table of the options
+   * @param options the database and table; prefix, suffix, offset and limit must not be set
+   * @return the live records by key, in the order of the keys given; keys without a live record are
+   *     absent
+   * @throws IllegalArgumentException if a key is invalid, or prefix, suffix, offset or limit is set
+   * @throws StoreException if the backend fails
+   */
+  default Map<String, Record> readAll(Collection<String> keys, ReadOptions options) {
+    Objects.requireNonNull(keys, "keys");
+    Checks.exactReadAll(keys, options);
+    Map<String, Record> out = new LinkedHashMap<>();
+    for (String k : keys) {
+      if (out.containsKey(k)) {
+        continue;
+      }
+      try {
+        out.put(k, read(k, options).get(0));
+      } catch (NotFoundException missing) {
+        // absent from the result
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads asynchronously: {@link #read(String, ReadOptions)} as a future. Every failure, including
+   * {@link NotFoundException}, invalid arguments and a closed store, completes the future
+   * exceptionally. The default implementation runs the synchronous read on {@link
+   * ForkJoinPool#commonPool()}; stores with asynchronous I/O do not block a thread per call.
+   *
+   * @param key the exact key, or the prefix/suffix to match
+   * @param options where to read and how to match
+   * @return the future records
+   */
+  default CompletableFuture<List<Record>> readAsync(String key, ReadOptions options) {
+    return CompletableFuture.supplyAsync(() -> read(key, options), ForkJoinPool.commonPool());
+  }
+
+  /**
+   * Writes asynchronously: {@link #write(Record, WriteOptions)} as a future of the new revision.
+   * Every failure completes the future exceptionally. The default implementation runs the
+   * synchronous write on {@link ForkJoinPool#commonPool()}.
+   *
+   * @param record the record
+   * @param options where to write, lifetime and condition
+   * @return the future revision
+   */
+  default CompletableFuture<Long> writeAsync(Record record, WriteOptions options) {
+    return CompletableFuture.supplyAsync(() -> write(record, options), ForkJoinPool.commonPool());
+  }
+
+  /**
+   * Deletes asynchronously: {@link #delete(String, DeleteOptions)} as a future. Every failure
+   * completes the future exceptionally. The default implementation runs the synchronous delete on
+   * {@link ForkJoinPool#commonPool()}.
+   *
+   * @param key the key
+   * @param options where to delete and an optional condition
+   * @return a future completed when the key is deleted
+   */
+  default CompletableFuture<Void> deleteAsync(String key, DeleteOptions options) {
+    return CompletableFuture.runAsync(() -> delete(key, options), ForkJoinPool.commonPool());
   }
 
   /**

@@ -102,7 +102,7 @@ final class DemoCommand extends BaseCommand {
     return b;
   }
 
-  private static void deleteRecursively(Path dir) {
+  static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

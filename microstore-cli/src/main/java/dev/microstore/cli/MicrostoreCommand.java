@@ -43,7 +43,8 @@ import picocli.CommandLine.ScopeType;
       ImportCommand.class,
       ApplyCommand.class,
       ServerCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      BenchCommand.class
     })
 final class MicrostoreCommand extends BaseCommand {
   @Mixin StoreOptions store = new StoreOptions();

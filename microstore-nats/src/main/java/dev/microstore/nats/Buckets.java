@@ -26,6 +26,13 @@ final class Buckets {
     final boolean nativeTtl;
     final boolean atomicBatches;
     final long history;
+
+    /** Whether the stream answers direct gets (KV buckets do, unless configured otherwise). */
+    final boolean allowDirect;
+
+    /** The bucket-wide TTL, zero for none. */
+    final java.time.Duration maxAge;
+
     private final Connection connection;
     private final KeyValueOptions kvOptions;
     private volatile KeyValue kv;
@@ -36,6 +43,8 @@ final class Buckets {
       this.nativeTtl = config.getAllowMessageTtl();
       this.atomicBatches = config.getAllowAtomicPublish();
       this.history = config.getMaxMsgsPerSubject();
+      this.allowDirect = config.getAllowDirect();
+      this.maxAge = config.getMaxAge() == null ? java.time.Duration.ZERO : config.getMaxAge();
       this.connection = connection;
       this.kvOptions = kvOptions;
     }
@@ -58,6 +67,7 @@ final class Buckets {
   private final BucketDefaults defaults;
   private final ConcurrentHashMap<String, Bucket> known = new ConcurrentHashMap<>();
   private volatile io.nats.client.@org.jspecify.annotations.Nullable Dispatcher deletions;
+  private volatile java.util.function.Consumer<String> onForget = name -> {};
 
   Buckets(
       Connection connection,
@@ -166,7 +176,7 @@ final class Buckets {
     } catch (IOException e) {
       throw NatsErrors.wrap("creating database \"" + config.getBucketName() + "\"", e);
     }
-    known.remove(config.getBucketName());
+    forget(config.getBucketName());
   }
 
   /**
@@ -174,7 +184,9 @@ final class Buckets {
    * deleted (and perhaps recreated) by another client is looked up afresh.
    */
   void followDeletions(java.util.function.Consumer<String> onDeleted) {
-    String prefix = "$JS.EVENT.ADVISORY.STREAM.DELETED.KV_";
+    // a wildcard matches whole tokens only: subscribe to every stream and keep the KV ones
+    String advisories = "$JS.EVENT.ADVISORY.STREAM.DELETED.";
+    String prefix = advisories + "KV_";
     deletions =
         connection.createDispatcher(
             m -> {
@@ -185,8 +197,7 @@ final class Buckets {
                 onDeleted.accept(bucket);
               }
             });
-    // "*" only matches a whole token, so listen to every stream deletion and keep the buckets
-    deletions.subscribe("$JS.EVENT.ADVISORY.STREAM.DELETED.*");
+    deletions.subscribe(advisories + "*");
     try {
       // the interest is registered on the server before the store is handed out
       connection.flush(java.time.Duration.ofSeconds(5));
@@ -210,11 +221,19 @@ final class Buckets {
     }
   }
 
+  /** Called with the bucket's name whenever a bucket is forgotten (deleted, gone, recreated). */
+  void onForget(java.util.function.Consumer<String> listener) {
+    this.onForget = listener;
+  }
+
   void forget(String name) {
     known.remove(name);
+    onForget.accept(name);
   }
 
   void forgetAll() {
-    known.clear();
+    for (String name : known.keySet()) {
+      forget(name);
+    }
   }
 }

@@ -59,11 +59,31 @@ final class NatsErrors {
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
       String m = c.getMessage();
+      if (c instanceof java.util.concurrent.CancellationException) {
+        // jnats cancels a request future that nobody answered
+        return true;
+      }
       if (m != null && m.contains("no response waiting for NATS JetStream server")) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * The failure behind the wrappers of asynchronous jnats calls: {@link
+   * java.util.concurrent.CompletionException}, {@link java.util.concurrent.ExecutionException} and
+   * the plain {@code RuntimeException} jnats wraps checked exceptions in.
+   */
+  static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null
+        && (c instanceof java.util.concurrent.CompletionException
+            || c instanceof java.util.concurrent.ExecutionException
+            || c.getClass() == RuntimeException.class)) {
+      c = c.getCause();
+    }
+    return c;
   }
 
   static ConflictException conflict(String key, Throwable cause, String wanted) {
@@ -94,7 +114,8 @@ final class NatsErrors {
     return e;
   }
 
-  static StoreException wrap(String what, Throwable t) {
+  static StoreException wrap(String what, Throwable failure) {
+    Throwable t = unwrap(failure);
     if (t instanceof StoreException) {
       return (StoreException) t;
     }
@@ -111,6 +132,7 @@ final class NatsErrors {
     }
     if (t instanceof TimeoutException
         || find(t, TimeoutException.class) != null
+        || find(t, java.util.concurrent.CancellationException.class) != null
         || (t.getMessage() != null && t.getMessage().toLowerCase().contains("timeout"))) {
       return new StoreException(
           what + ": timed out waiting for the NATS server (" + t.getMessage() + ")", t, 0, true);

@@ -2,6 +2,7 @@ package dev.microstore.nats;
 
 import dev.microstore.Batch;
 import dev.microstore.BatchResult;
+import dev.microstore.BulkResult;
 import dev.microstore.ChangeEvent;
 import dev.microstore.ConflictException;
 import dev.microstore.DatabaseInfo;
@@ -22,9 +23,13 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamStatusException;
+import io.nats.client.JetStreamSubscription;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueStatus;
@@ -38,6 +43,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +52,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /** The NATS JetStream KV store; see {@link NatsStore}. */
@@ -67,12 +77,14 @@ final class NatsKvStore implements Store {
   private final String apiPrefix;
   private final PermissionViolations violations;
   private final WrittenRevisions written = new WrittenRevisions();
+  private final NearCache nearCache;
   private final Clock clock = Clock.systemUTC();
   private final AtomicBatchPublisher batches;
   private volatile Runnable beforeBatchCommit = () -> {};
   private volatile @Nullable Dispatcher dispatcher;
   private final java.util.Set<NatsWatch> watches =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile @Nullable Dispatcher cacheDispatcher;
   private volatile boolean closed;
 
   NatsKvStore(
@@ -88,7 +100,8 @@ final class NatsKvStore implements Store {
       Duration timeout,
       String description,
       String apiPrefix,
-      PermissionViolations violations) {
+      PermissionViolations violations,
+      NearCache nearCache) {
     this.connection = connection;
     this.ownsConnection = ownsConnection;
     this.js = js;
@@ -103,6 +116,8 @@ final class NatsKvStore implements Store {
     this.batches = new AtomicBatchPublisher(connection, js, timeout);
     this.apiPrefix = apiPrefix;
     this.violations = violations;
+    this.nearCache = nearCache;
+    buckets.onForget(nearCache::drop);
   }
 
   // ---------------------------------------------------------------- read
@@ -178,7 +193,8 @@ final class NatsKvStore implements Store {
                 page.remove(relative);
               }
             },
-            scope);
+            scope,
+            options.prefix() ? key : "");
     if (!scanned) {
       return List.of();
     }
@@ -187,38 +203,82 @@ final class NatsKvStore implements Store {
 
   private @Nullable Record readExact(String db, String stored, String key) {
     for (int attempt = 0; ; attempt++) {
-      if (buckets.find(db).isEmpty()) {
+      Optional<Buckets.Bucket> found = buckets.find(db);
+      if (found.isEmpty()) {
         return null;
       }
-      MessageInfo mi;
+      Buckets.Bucket bucket = found.get();
+      NearCache.Entry cached = cached(db, bucket, stored);
+      if (cached != null) {
+        Record r = fromCache(cached, key);
+        if (r != null || cached.record == null) {
+          return r;
+        }
+        // expired: the server path below removes it where the server keeps it
+      }
+      DirectGet.Stored last;
       try {
-        mi = lastOrNull(db, stored);
+        last = lastMessage(bucket, db, stored);
         long expected = written.expected(db, stored);
-        if (expected > 0 && (mi == null || mi.getSeq() < expected)) {
+        if (expected > 0 && (last == null || last.sequence < expected)) {
           // a replica that has not applied this store's own write answered: ask the leader
-          mi = leaderLastOrNull(db, stored);
+          last = leaderLastOrNull(db, stored);
         }
-      } catch (JetStreamApiException e) {
-        if (NatsErrors.maybeGone(e) && attempt == 0) {
-          buckets.forget(db);
-          continue;
-        }
-        throw NatsErrors.wrap(what("reading", key, db), e);
-      } catch (IOException | RuntimeException e) {
+      } catch (JetStreamApiException | IOException | RuntimeException e) {
         if (NatsErrors.maybeGone(e) && attempt == 0) {
           buckets.forget(db);
           continue;
         }
         throw NatsErrors.wrap(what("reading", key, db), e);
       }
-      if (mi == null || isDeleteMarker(mi.getHeaders())) {
+      return toLiveRecord(db, stored, key, last);
+    }
+  }
+
+  /** The record of a key's last message, or null for none, a delete marker or an expired record. */
+  private @Nullable Record toLiveRecord(
+      String db, String stored, String key, DirectGet.@Nullable Stored last) {
+    if (last == null || isDeleteMarker(last.headers)) {
+      return null;
+    }
+    Record r = toRecord(key, last.data, last.headers, last.sequence, clock.instant());
+    if (r == null) {
+      removeExpired(db, stored, last.sequence);
+    }
+    return r;
+  }
+
+  /**
+   * The last message of a key, or null when it has none: a direct get (a plain request, as jnats'
+   * KeyValue.get sends it), or the stream's message-get API when the bucket refuses direct gets.
+   */
+  private DirectGet.@Nullable Stored lastMessage(Buckets.Bucket bucket, String db, String stored)
+      throws IOException, JetStreamApiException {
+    if (bucket.allowDirect) {
+      Message reply;
+      try {
+        reply =
+            connection.request(
+                DirectGet.subject(apiPrefix, db, stored), null, DirectGet.EMPTY, timeout);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("reading from database \"" + db + "\": interrupted", e);
+      }
+      return DirectGet.parse(reply);
+    }
+    try {
+      MessageInfo mi = jsm.getLastMessage(streamName(db), subject(db, stored));
+      if (mi == null) {
         return null;
       }
-      Record r = toRecord(key, mi.getData(), mi.getHeaders(), mi.getSeq(), clock.instant());
-      if (r == null) {
-        removeExpired(db, stored, mi.getSeq());
+      byte[] data = mi.getData();
+      return new DirectGet.Stored(
+          data == null ? DirectGet.EMPTY : data, mi.getHeaders(), mi.getSeq());
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
+        return null;
       }
-      return r;
+      throw e;
     }
   }
 
@@ -259,19 +319,21 @@ final class NatsKvStore implements Store {
     if (left == null) {
       return null;
     }
-    return decode(key, stored, revision).expiry(left).build();
+    return decodeRecord(key, stored, revision, left);
   }
 
-  /** A record builder holding a stored value's data and metadata and its revision. */
-  private static Record.Builder decode(String key, byte @Nullable [] stored, long revision) {
-    EnvelopeCodec.Decoded d = EnvelopeCodec.decode(stored == null ? new byte[0] : stored);
-    Record.Builder b = Record.builder(key).value(d.data).revision(revision);
-    try {
-      b.metadata(d.metadata);
-    } catch (IllegalArgumentException tooDeep) {
-      // metadata this API cannot represent (nested deeper than its limit): the value is kept
+  private static Record decodeRecord(
+      String key, byte @Nullable [] stored, long revision, Duration left) {
+    EnvelopeCodec.Decoded d = EnvelopeCodec.decode(stored == null ? DirectGet.EMPTY : stored);
+    Record.Builder b = Record.builder(key).value(d.data).expiry(left).revision(revision);
+    if (!d.metadata.isEmpty()) {
+      try {
+        b.metadata(d.metadata);
+      } catch (IllegalArgumentException tooDeep) {
+        // metadata this API cannot represent (nested deeper than its limit): the value is kept
+      }
     }
-    return b;
+    return b.build();
   }
 
   // ---------------------------------------------------------------- write
@@ -291,18 +353,18 @@ final class NatsKvStore implements Store {
   }
 
   private long write(Record record, WriteOptions options, String db) {
-    String table = options.table().orElse(defaultTable);
-    String stored = storedKey(scope(table) + record.key(), record.key(), table);
-    Instant now = clock.instant();
-    Duration ttl = options.effectiveTtl(record, now);
-    Instant expiresAt = ttl.isZero() ? null : now.plus(ttl);
-    byte[] body = encodeWithinPayload(db, stored, record, 128);
+    PreparedWrite w =
+        prepare(record, db, options.table().orElse(defaultTable), options, clock.instant());
+    if (w.tooLarge != null) {
+      throw w.tooLarge;
+    }
     for (int attempt = 0; ; attempt++) {
       Buckets.Bucket bucket = buckets.findOrCreate(db);
-      Headers headers = TtlHeaders.forWrite(ttl, expiresAt, bucket);
+      Headers headers = TtlHeaders.forWrite(w.ttl, w.expiresAt, bucket);
       try {
-        long revision = publish(db, stored, record.key(), body, headers, options, now);
-        written.wrote(db, stored, revision);
+        long revision = publish(db, w.stored, record.key(), w.body, headers, options, w.now);
+        written.wrote(db, w.stored, revision);
+        cacheWrite(db, bucket, w, revision);
         return revision;
       } catch (JetStreamApiException | IOException | RuntimeException e) {
         if (e instanceof StoreException) {
@@ -312,7 +374,7 @@ final class NatsKvStore implements Store {
           buckets.forget(db);
           continue;
         }
-        throw writeFailure(record.key(), db, body.length, e);
+        throw writeFailure(record.key(), db, w.body.length, e);
       }
     }
   }
@@ -323,20 +385,93 @@ final class NatsKvStore implements Store {
    */
   private byte[] encodeWithinPayload(String db, String stored, Record record, int headerRoom) {
     byte[] body = EnvelopeCodec.encode(record.key(), record.value(), record.metadata());
-    long maxPayload = connection.getServerInfo().getMaxPayload();
-    int overhead = subject(db, stored).length() + headerRoom;
-    if (maxPayload > 0 && body.length + overhead > maxPayload) {
-      throw new StoreException(
-          "value of key \""
-              + record.key()
-              + "\" is "
-              + body.length
-              + " bytes once stored (JSON envelope, base64 value), over the server's max payload"
-              + " of "
-              + maxPayload
-              + " bytes");
+    StoreException tooLarge = tooLarge(record.key(), subject(db, stored), body, headerRoom);
+    if (tooLarge != null) {
+      throw tooLarge;
     }
     return body;
+  }
+
+  /** The failure of a value over the server's max payload, or null when it fits. */
+  private @Nullable StoreException tooLarge(
+      String key, String subject, byte[] body, int headerRoom) {
+    long maxPayload = connection.getServerInfo().getMaxPayload();
+    if (maxPayload <= 0 || body.length + subject.length() + headerRoom <= maxPayload) {
+      return null;
+    }
+    return new StoreException(
+        "value of key \""
+            + key
+            + "\" is "
+            + body.length
+            + " bytes once stored (JSON envelope, base64 value), over the server's max payload"
+            + " of "
+            + maxPayload
+            + " bytes");
+  }
+
+  /** A write checked and encoded, ready to publish. */
+  private static final class PreparedWrite {
+    final Record record;
+    final String stored;
+    final String subject;
+    final byte[] body;
+    final Duration ttl;
+    final @Nullable Instant expiresAt;
+    final Instant now;
+    final @Nullable StoreException tooLarge;
+
+    PreparedWrite(
+        Record record,
+        String stored,
+        String subject,
+        byte[] body,
+        Duration ttl,
+        @Nullable Instant expiresAt,
+        Instant now,
+        @Nullable StoreException tooLarge) {
+      this.record = record;
+      this.stored = stored;
+      this.subject = subject;
+      this.body = body;
+      this.ttl = ttl;
+      this.expiresAt = expiresAt;
+      this.now = now;
+      this.tooLarge = tooLarge;
+    }
+  }
+
+  /**
+   * Checks the key (throwing IllegalArgumentException), computes the lifetime and encodes the
+   * envelope; a value over the server's max payload is reported in {@code tooLarge}, not thrown.
+   */
+  private PreparedWrite prepare(
+      Record record, String db, @Nullable String table, WriteOptions options, Instant now) {
+    String stored = storedKey(scope(table) + record.key(), record.key(), table);
+    Duration ttl = options.effectiveTtl(record, now);
+    Instant expiresAt = ttl.isZero() ? null : now.plus(ttl);
+    byte[] body = EnvelopeCodec.encode(record.key(), record.value(), record.metadata());
+    String subject = subject(db, stored);
+    StoreException tooLarge = tooLarge(record.key(), subject, body, 128);
+    return new PreparedWrite(record, stored, subject, body, ttl, expiresAt, now, tooLarge);
+  }
+
+  private static @Nullable PublishOptions condition(WriteOptions options) {
+    if (options.ifAbsent()) {
+      return PublishOptions.builder().expectedLastSubjectSequence(0).build();
+    }
+    if (options.ifRevision().isPresent()) {
+      return PublishOptions.builder()
+          .expectedLastSubjectSequence(options.ifRevision().getAsLong())
+          .build();
+    }
+    return null;
+  }
+
+  private static String wanted(WriteOptions options) {
+    return options.ifAbsent()
+        ? "to be absent"
+        : "to have revision " + options.ifRevision().orElse(0);
   }
 
   private long publish(
@@ -358,15 +493,15 @@ final class NatsKvStore implements Store {
           throw e;
         }
         // a delete marker or an expired record counts as absent: replace exactly that revision
-        MessageInfo last = leaderLastOrNull(db, stored);
+        DirectGet.Stored last = leaderLastOrNull(db, stored);
         if (last == null) {
           throw NatsErrors.conflict(key, e, "to be absent");
         }
-        if (!isDeleteMarker(last.getHeaders()) && timeLeft(last.getHeaders(), now) != null) {
+        if (!isDeleteMarker(last.headers) && timeLeft(last.headers, now) != null) {
           throw new ConflictException(
               key,
-              last.getSeq(),
-              "key \"" + key + "\" was expected to be absent but has revision " + last.getSeq(),
+              last.sequence,
+              "key \"" + key + "\" was expected to be absent but has revision " + last.sequence,
               NatsErrors.WRONG_LAST_SEQUENCE);
         }
         try {
@@ -374,7 +509,7 @@ final class NatsKvStore implements Store {
               subject,
               headers,
               body,
-              PublishOptions.builder().expectedLastSubjectSequence(last.getSeq()));
+              PublishOptions.builder().expectedLastSubjectSequence(last.sequence));
         } catch (JetStreamApiException again) {
           if (again.getApiErrorCode() == NatsErrors.WRONG_LAST_SEQUENCE) {
             throw NatsErrors.conflict(key, again, "to be absent");
@@ -429,16 +564,10 @@ final class NatsKvStore implements Store {
   }
 
   /** The key's last message by direct get (any replica may answer), or null when there is none. */
-  private @Nullable MessageInfo lastOrNull(String db, String stored)
+  private DirectGet.@Nullable Stored lastOrNull(String db, String stored)
       throws IOException, JetStreamApiException {
-    try {
-      return jsm.getLastMessage(streamName(db), subject(db, stored));
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
-        return null;
-      }
-      throw e;
-    }
+    Buckets.Bucket bucket = buckets.find(db).orElse(null);
+    return bucket == null ? null : lastMessage(bucket, db, stored);
   }
 
   /**
@@ -446,7 +575,7 @@ final class NatsKvStore implements Store {
    * get), or null when there is none. The leader acknowledges a write only after applying it, so
    * this sees every acknowledged write.
    */
-  private @Nullable MessageInfo leaderLastOrNull(String db, String stored)
+  private DirectGet.@Nullable Stored leaderLastOrNull(String db, String stored)
       throws IOException, JetStreamApiException {
     String stream = streamName(db);
     Message response;
@@ -474,7 +603,9 @@ final class NatsKvStore implements Store {
       }
       mi.throwOnHasError();
     }
-    return mi;
+    byte[] data = mi.getData();
+    return new DirectGet.Stored(
+        data == null ? DirectGet.EMPTY : data, mi.getHeaders(), mi.getSeq());
   }
 
   // ---------------------------------------------------------------- delete
@@ -518,17 +649,16 @@ final class NatsKvStore implements Store {
       }
       Headers h = new Headers().put(KV_OPERATION, "DEL");
       try {
+        long revision;
         if (options.ifRevision().isPresent()) {
           long expected = options.ifRevision().getAsLong();
           try {
-            written.wrote(
-                db,
-                stored,
+            revision =
                 publishAck(
                     subject(db, stored),
                     h,
-                    new byte[0],
-                    PublishOptions.builder().expectedLastSubjectSequence(expected)));
+                    DirectGet.EMPTY,
+                    PublishOptions.builder().expectedLastSubjectSequence(expected));
           } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NatsErrors.WRONG_LAST_SEQUENCE) {
               throw NatsErrors.conflict(key, e, "to have revision " + expected);
@@ -536,8 +666,10 @@ final class NatsKvStore implements Store {
             throw e;
           }
         } else {
-          written.wrote(db, stored, publishAck(subject(db, stored), h, new byte[0], null));
+          revision = publishAck(subject(db, stored), h, DirectGet.EMPTY, null);
         }
+        written.wrote(db, stored, revision);
+        cacheDelete(db, stored, revision);
         return;
       } catch (JetStreamApiException | IOException | RuntimeException e) {
         if (e instanceof StoreException) {
@@ -653,20 +785,20 @@ final class NatsKvStore implements Store {
    */
   private long absentSequence(String db, String stored, String key, Instant now)
       throws IOException, JetStreamApiException {
-    MessageInfo last = lastOrNull(db, stored);
+    DirectGet.Stored last = lastOrNull(db, stored);
     if (last == null) {
       return 0;
     }
-    if (isDeleteMarker(last.getHeaders()) || timeLeft(last.getHeaders(), now) == null) {
-      return last.getSeq();
+    if (isDeleteMarker(last.headers) || timeLeft(last.headers, now) == null) {
+      return last.sequence;
     }
     throw new ConflictException(
         key,
-        last.getSeq(),
+        last.sequence,
         "key \""
             + key
             + "\" was expected to be absent but has revision "
-            + last.getSeq()
+            + last.sequence
             + "; the batch was not applied",
         NatsErrors.WRONG_LAST_SEQUENCE);
   }
@@ -690,17 +822,15 @@ final class NatsKvStore implements Store {
       if (firstConditional == null) {
         firstConditional = key;
       }
-      MessageInfo last;
+      DirectGet.Stored last;
       try {
         last = lastOrNull(db, stored[i]);
       } catch (IOException | JetStreamApiException | RuntimeException e) {
         break;
       }
-      long current = last == null ? 0 : last.getSeq();
+      long current = last == null ? 0 : last.sequence;
       boolean live =
-          last != null
-              && !isDeleteMarker(last.getHeaders())
-              && timeLeft(last.getHeaders(), now) != null;
+          last != null && !isDeleteMarker(last.headers) && timeLeft(last.headers, now) != null;
       if (c.isIfAbsent() && live) {
         return new ConflictException(
             key,
@@ -747,6 +877,641 @@ final class NatsKvStore implements Store {
     this.beforeBatchCommit = Objects.requireNonNull(hook, "hook");
   }
 
+  // ---------------------------------------------------------------- bulk
+
+  /** How many publishes or gets a bulk operation keeps in flight. */
+  static final int WINDOW = 256;
+
+  /**
+   * Publishes every record without waiting for each acknowledgement, at most {@value #WINDOW} in
+   * flight; records with the same key are published, and so applied, in input order.
+   */
+  @Override
+  public BulkResult writeAll(Collection<Record> records, WriteOptions options) {
+    Objects.requireNonNull(records, "records");
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    String table = options.table().orElse(defaultTable);
+    Instant now = clock.instant();
+    List<PreparedWrite> writes = new ArrayList<>(records.size());
+    for (Record r : records) {
+      writes.add(prepare(Objects.requireNonNull(r, "record"), db, table, options, now));
+    }
+    BulkResult.Outcome[] out = new BulkResult.Outcome[writes.size()];
+    if (writes.isEmpty()) {
+      return new BulkResult(List.of());
+    }
+    Buckets.Bucket bucket = buckets.findOrCreate(db);
+    PublishOptions condition = condition(options);
+    boolean[] retry = new boolean[out.length];
+    Window window = new Window(WINDOW);
+    for (int i = 0; i < out.length; i++) {
+      PreparedWrite w = writes.get(i);
+      String key = w.record.key();
+      if (w.tooLarge != null) {
+        out[i] = BulkResult.Outcome.failure(key, w.tooLarge);
+        continue;
+      }
+      int index = i;
+      Headers headers = TtlHeaders.forWrite(w.ttl, w.expiresAt, bucket);
+      window.run(
+          () -> publishAsync(w.subject, headers, w.body, condition),
+          (ack, failure) -> {
+            if (failure == null) {
+              cacheWrite(db, bucket, w, ack.getSeqno());
+              out[index] = BulkResult.Outcome.success(key, ack.getSeqno());
+              return;
+            }
+            Throwable cause = NatsErrors.unwrap(failure);
+            if (NatsErrors.apiCode(cause) == NatsErrors.WRONG_LAST_SEQUENCE) {
+              if (options.ifAbsent()) {
+                retry[index] = true; // a delete marker or an expired record counts as absent
+              } else {
+                out[index] =
+                    BulkResult.Outcome.failure(
+                        key, NatsErrors.conflict(key, cause, wanted(options)));
+              }
+            } else if (NatsErrors.maybeGone(cause)) {
+              retry[index] = true;
+            } else {
+              out[index] =
+                  BulkResult.Outcome.failure(key, writeFailure(key, db, w.body.length, cause));
+            }
+          });
+    }
+    window.awaitAll();
+    for (int i = 0; i < out.length; i++) {
+      if (retry[i]) {
+        Record r = writes.get(i).record;
+        try {
+          out[i] = BulkResult.Outcome.success(r.key(), write(r, options));
+        } catch (StoreException e) {
+          out[i] = BulkResult.Outcome.failure(r.key(), e);
+        }
+      }
+    }
+    return new BulkResult(Arrays.asList(out));
+  }
+
+  /** Publishes every delete marker without waiting for each acknowledgement. */
+  @Override
+  public BulkResult deleteAll(Collection<String> keys, DeleteOptions options) {
+    Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    String table = options.table().orElse(defaultTable);
+    List<String> given = new ArrayList<>(keys.size());
+    List<String> storedKeys = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      Objects.requireNonNull(key, "key");
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
+      }
+      given.add(key);
+      storedKeys.add(storedKey(scope(table) + key, key, table));
+    }
+    BulkResult.Outcome[] out = new BulkResult.Outcome[given.size()];
+    Optional<Buckets.Bucket> found = buckets.find(db);
+    if (found.isEmpty() || out.length == 0) {
+      // nothing to delete; with a revision condition each delete is a conflict, as in delete()
+      List<BulkResult.Outcome> none = new ArrayList<>();
+      for (String key : given) {
+        try {
+          delete(key, options);
+          none.add(BulkResult.Outcome.success(key, 0));
+        } catch (StoreException e) {
+          none.add(BulkResult.Outcome.failure(key, e));
+        }
+      }
+      return new BulkResult(none);
+    }
+    PublishOptions condition =
+        options.ifRevision().isPresent()
+            ? PublishOptions.builder()
+                .expectedLastSubjectSequence(options.ifRevision().getAsLong())
+                .build()
+            : null;
+    boolean[] retry = new boolean[out.length];
+    Window window = new Window(WINDOW);
+    for (int i = 0; i < out.length; i++) {
+      String key = given.get(i);
+      String stored = storedKeys.get(i);
+      int index = i;
+      window.run(
+          () ->
+              publishAsync(
+                  subject(db, stored),
+                  new Headers().put(KV_OPERATION, "DEL"),
+                  DirectGet.EMPTY,
+                  condition),
+          (ack, failure) -> {
+            if (failure == null) {
+              cacheDelete(db, stored, ack.getSeqno());
+              out[index] = BulkResult.Outcome.success(key, ack.getSeqno());
+              return;
+            }
+            Throwable cause = NatsErrors.unwrap(failure);
+            if (NatsErrors.apiCode(cause) == NatsErrors.WRONG_LAST_SEQUENCE) {
+              out[index] =
+                  BulkResult.Outcome.failure(
+                      key,
+                      NatsErrors.conflict(
+                          key, cause, "to have revision " + options.ifRevision().orElse(0)));
+            } else if (NatsErrors.maybeGone(cause)) {
+              retry[index] = true;
+            } else {
+              out[index] =
+                  BulkResult.Outcome.failure(
+                      key, NatsErrors.wrap(what("deleting", key, db), cause));
+            }
+          });
+    }
+    window.awaitAll();
+    for (int i = 0; i < out.length; i++) {
+      if (retry[i]) {
+        try {
+          delete(given.get(i), options);
+          out[i] = BulkResult.Outcome.success(given.get(i), 0);
+        } catch (StoreException e) {
+          out[i] = BulkResult.Outcome.failure(given.get(i), e);
+        }
+      }
+    }
+    return new BulkResult(Arrays.asList(out));
+  }
+
+  /**
+   * Reads every key with direct gets sent without waiting for each reply, at most {@value #WINDOW}
+   * in flight; keys held by the near cache are answered from it.
+   */
+  @Override
+  public Map<String, Record> readAll(Collection<String> keys, ReadOptions options) {
+    Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(options, "options");
+    if (!options.exact() || options.offset() != 0 || options.limit() != 0) {
+      throw new IllegalArgumentException(
+          "readAll options "
+              + options
+              + " are invalid: readAll reads exact keys, so prefix, suffix, offset and limit must"
+              + " not be set");
+    }
+    checkOpen();
+    String db = KeyRules.database(options.database().orElse(defaultDatabase));
+    String table = options.table().orElse(defaultTable);
+    LinkedHashMap<String, String> storedByKey = new LinkedHashMap<>();
+    for (String key : keys) {
+      Objects.requireNonNull(key, "key");
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
+      }
+      storedByKey.put(key, storedKey(scope(table) + key, key, table));
+    }
+    Optional<Buckets.Bucket> found = buckets.find(db);
+    if (found.isEmpty() || storedByKey.isEmpty()) {
+      return Map.of();
+    }
+    Buckets.Bucket bucket = found.get();
+    List<String> given = new ArrayList<>(storedByKey.keySet());
+    Record[] records = new Record[given.size()];
+    boolean[] fromServer = new boolean[given.size()];
+    Object[] replies = new Object[given.size()];
+    Window window = new Window(WINDOW);
+    for (int i = 0; i < records.length; i++) {
+      String key = given.get(i);
+      String stored = storedByKey.get(key);
+      NearCache.Entry cached = cached(db, bucket, stored);
+      if (cached != null) {
+        Record r = fromCache(cached, key);
+        if (r != null || cached.record == null) {
+          records[i] = r;
+          continue;
+        }
+      }
+      fromServer[i] = true;
+      if (!bucket.allowDirect) {
+        records[i] = readExact(db, stored, key);
+        fromServer[i] = false;
+        continue;
+      }
+      int index = i;
+      window.run(
+          () ->
+              connection.requestWithTimeout(
+                  DirectGet.subject(apiPrefix, db, stored), null, DirectGet.EMPTY, timeout),
+          (reply, failure) -> replies[index] = failure != null ? failure : reply);
+    }
+    window.awaitAll();
+    Map<String, Record> out = new LinkedHashMap<>();
+    for (int i = 0; i < records.length; i++) {
+      String key = given.get(i);
+      Record r = records[i];
+      if (fromServer[i]) {
+        String stored = storedByKey.get(key);
+        Object reply = replies[i];
+        try {
+          if (reply instanceof Throwable) {
+            throw (Throwable) reply;
+          }
+          r = toLiveRecord(db, stored, key, DirectGet.parse((Message) reply));
+        } catch (Throwable failure) {
+          Throwable cause = NatsErrors.unwrap(failure);
+          if (!NatsErrors.maybeGone(cause)) {
+            throw NatsErrors.wrap(what("reading", key, db), cause);
+          }
+          r = readExact(db, stored, key);
+        }
+      }
+      if (r != null) {
+        out.put(key, r);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * At most {@code size} asynchronous operations in flight: {@link #run} waits for a free slot,
+   * {@link #awaitAll} for every operation to complete. Completion handlers run before the slot is
+   * released, so what they write is visible after {@link #awaitAll}.
+   */
+  private final class Window {
+    private final int size;
+    private final java.util.concurrent.Semaphore slots;
+
+    Window(int size) {
+      this.size = size;
+      this.slots = new java.util.concurrent.Semaphore(size);
+    }
+
+    <T> void run(
+        java.util.function.Supplier<CompletableFuture<T>> operation,
+        java.util.function.BiConsumer<@Nullable T, @Nullable Throwable> done) {
+      acquire(1);
+      CompletableFuture<T> f;
+      try {
+        f = operation.get().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RuntimeException e) {
+        try {
+          done.accept(null, e);
+        } finally {
+          slots.release();
+        }
+        return;
+      }
+      f.whenComplete(
+          (value, failure) -> {
+            try {
+              done.accept(value, failure);
+            } finally {
+              slots.release();
+            }
+          });
+    }
+
+    void awaitAll() {
+      acquire(size);
+      slots.release(size);
+    }
+
+    private void acquire(int n) {
+      try {
+        slots.acquire(n);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("bulk operation on " + description + ": interrupted", e);
+      }
+    }
+  }
+
+  private CompletableFuture<PublishAck> publishAsync(
+      String subject, @Nullable Headers headers, byte[] body, @Nullable PublishOptions options) {
+    return options == null
+        ? js.publishAsync(subject, headers, body)
+        : js.publishAsync(subject, headers, body, options);
+  }
+
+  // ---------------------------------------------------------------- async
+
+  /**
+   * An exact read is one asynchronous direct get (answered from the near cache when it holds the
+   * key); prefix and suffix reads run the synchronous scan on the common pool.
+   */
+  @Override
+  public CompletableFuture<List<Record>> readAsync(String key, ReadOptions options) {
+    try {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(options, "options");
+      checkOpen();
+      if (!options.exact()) {
+        return CompletableFuture.supplyAsync(() -> read(key, options), ForkJoinPool.commonPool());
+      }
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
+      }
+      String db = KeyRules.database(options.database().orElse(defaultDatabase));
+      String table = options.table().orElse(defaultTable);
+      String stored = storedKey(scope(table) + key, key, table);
+      Optional<Buckets.Bucket> found = buckets.find(db);
+      if (found.isEmpty()) {
+        throw new NotFoundException(key, db);
+      }
+      Buckets.Bucket bucket = found.get();
+      NearCache.Entry cached = cached(db, bucket, stored);
+      if (cached != null) {
+        Record r = fromCache(cached, key);
+        if (r != null) {
+          return CompletableFuture.completedFuture(List.of(r));
+        }
+        if (cached.record == null) {
+          throw new NotFoundException(key, db);
+        }
+      }
+      if (!bucket.allowDirect) {
+        return CompletableFuture.supplyAsync(() -> read(key, options), ForkJoinPool.commonPool());
+      }
+      CompletableFuture<List<Record>> result = new CompletableFuture<>();
+      connection
+          .requestWithTimeout(
+              DirectGet.subject(apiPrefix, db, stored), null, DirectGet.EMPTY, timeout)
+          .whenComplete(
+              (reply, failure) -> {
+                try {
+                  if (failure != null) {
+                    throw failure;
+                  }
+                  Record r = toLiveRecord(db, stored, key, DirectGet.parse(reply));
+                  if (r == null) {
+                    result.completeExceptionally(new NotFoundException(key, db));
+                  } else {
+                    result.complete(List.of(r));
+                  }
+                } catch (Throwable t) {
+                  Throwable cause = NatsErrors.unwrap(t);
+                  if (NatsErrors.maybeGone(cause)) {
+                    // the bucket may be gone: look again, off the client's thread
+                    buckets.forget(db);
+                    relay(
+                        CompletableFuture.supplyAsync(
+                            () -> read(key, options), ForkJoinPool.commonPool()),
+                        result);
+                  } else {
+                    result.completeExceptionally(NatsErrors.wrap(what("reading", key, db), cause));
+                  }
+                }
+              });
+      return result;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** One asynchronous publish; the future completes with the acknowledged revision. */
+  @Override
+  public CompletableFuture<Long> writeAsync(Record record, WriteOptions options) {
+    try {
+      Objects.requireNonNull(record, "record");
+      Objects.requireNonNull(options, "options");
+      checkOpen();
+      String db = KeyRules.database(options.database().orElse(defaultDatabase));
+      PreparedWrite w =
+          prepare(record, db, options.table().orElse(defaultTable), options, clock.instant());
+      if (w.tooLarge != null) {
+        throw w.tooLarge;
+      }
+      Buckets.Bucket bucket = buckets.findOrCreate(db);
+      Headers headers = TtlHeaders.forWrite(w.ttl, w.expiresAt, bucket);
+      CompletableFuture<Long> result = new CompletableFuture<>();
+      publishAsync(w.subject, headers, w.body, condition(options))
+          .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (ack, failure) -> {
+                if (failure == null) {
+                  cacheWrite(db, bucket, w, ack.getSeqno());
+                  result.complete(ack.getSeqno());
+                  return;
+                }
+                Throwable cause = NatsErrors.unwrap(failure);
+                String key = record.key();
+                if (NatsErrors.apiCode(cause) == NatsErrors.WRONG_LAST_SEQUENCE
+                    && !options.ifAbsent()) {
+                  result.completeExceptionally(NatsErrors.conflict(key, cause, wanted(options)));
+                } else if (NatsErrors.apiCode(cause) == NatsErrors.WRONG_LAST_SEQUENCE
+                    || NatsErrors.maybeGone(cause)) {
+                  // ifAbsent over a delete marker, or a bucket that may be gone: the synchronous
+                  // path handles both, off the client's thread
+                  if (NatsErrors.maybeGone(cause)) {
+                    buckets.forget(db);
+                  }
+                  relay(
+                      CompletableFuture.supplyAsync(
+                          () -> write(record, options), ForkJoinPool.commonPool()),
+                      result);
+                } else {
+                  result.completeExceptionally(writeFailure(key, db, w.body.length, cause));
+                }
+              });
+      return result;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** One asynchronous publish of a delete marker. */
+  @Override
+  public CompletableFuture<Void> deleteAsync(String key, DeleteOptions options) {
+    try {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(options, "options");
+      checkOpen();
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
+      }
+      String db = KeyRules.database(options.database().orElse(defaultDatabase));
+      String table = options.table().orElse(defaultTable);
+      String stored = storedKey(scope(table) + key, key, table);
+      if (buckets.find(db).isEmpty()) {
+        delete(key, options); // nothing to delete: succeeds, or a conflict with a condition
+        return CompletableFuture.completedFuture(null);
+      }
+      PublishOptions condition =
+          options.ifRevision().isPresent()
+              ? PublishOptions.builder()
+                  .expectedLastSubjectSequence(options.ifRevision().getAsLong())
+                  .build()
+              : null;
+      CompletableFuture<Void> result = new CompletableFuture<>();
+      publishAsync(
+              subject(db, stored),
+              new Headers().put(KV_OPERATION, "DEL"),
+              DirectGet.EMPTY,
+              condition)
+          .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (ack, failure) -> {
+                if (failure == null) {
+                  cacheDelete(db, stored, ack.getSeqno());
+                  result.complete(null);
+                  return;
+                }
+                Throwable cause = NatsErrors.unwrap(failure);
+                if (NatsErrors.apiCode(cause) == NatsErrors.WRONG_LAST_SEQUENCE) {
+                  result.completeExceptionally(
+                      NatsErrors.conflict(
+                          key, cause, "to have revision " + options.ifRevision().orElse(0)));
+                } else if (NatsErrors.maybeGone(cause)) {
+                  buckets.forget(db);
+                  relay(
+                      CompletableFuture.runAsync(
+                          () -> delete(key, options), ForkJoinPool.commonPool()),
+                      result);
+                } else {
+                  result.completeExceptionally(NatsErrors.wrap(what("deleting", key, db), cause));
+                }
+              });
+      return result;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static <T> void relay(CompletableFuture<T> from, CompletableFuture<T> to) {
+    from.whenComplete(
+        (value, failure) -> {
+          if (failure != null) {
+            to.completeExceptionally(NatsErrors.unwrap(failure));
+          } else {
+            to.complete(value);
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- near cache
+
+  /** The near cache's entry for a key, or null when the database is not cached (or not yet). */
+  private NearCache.@Nullable Entry cached(String db, Buckets.Bucket bucket, String stored) {
+    NearCache.Replica replica = nearCache.replica(db, bucket, this::startReplica);
+    if (replica == null) {
+      return null;
+    }
+    NearCache.Entry e = replica.get(stored);
+    return e != null ? e : ABSENT;
+  }
+
+  /** A synced replica without an entry: the key has no record. */
+  private static final NearCache.Entry ABSENT = new NearCache.Entry(null, 0, null);
+
+  /** The record of a cache entry under the key asked for; null when deleted or expired. */
+  private @Nullable Record fromCache(NearCache.Entry e, String key) {
+    Record r = e.record;
+    if (r == null) {
+      return null;
+    }
+    Duration left = e.timeLeft(clock.instant());
+    if (left == null) {
+      return null;
+    }
+    return r.toBuilder().key(key).expiry(left).build();
+  }
+
+  private void cacheWrite(String db, Buckets.Bucket bucket, PreparedWrite w, long revision) {
+    NearCache.Replica replica = nearCache.running(db);
+    if (replica == null || replica.bucket != bucket) {
+      return;
+    }
+    Instant expiresAt = w.expiresAt;
+    if (!bucket.maxAge.isZero()) {
+      Instant aged = w.now.plus(bucket.maxAge);
+      expiresAt = expiresAt == null || aged.isBefore(expiresAt) ? aged : expiresAt;
+    }
+    Record stored = w.record.toBuilder().revision(revision).expiry(Duration.ZERO).build();
+    replica.apply(w.stored, new NearCache.Entry(stored, revision, expiresAt));
+  }
+
+  private void cacheDelete(String db, String stored, long revision) {
+    NearCache.Replica replica = nearCache.running(db);
+    if (replica != null) {
+      replica.apply(stored, new NearCache.Entry(null, revision, null));
+    }
+  }
+
+  /**
+   * Starts a replica: follows the bucket's stream from its current end, then fills the replica with
+   * one pass over the latest message of every key. Returns false when it cannot start (reads then
+   * go to the server and the next read tries again).
+   */
+  private boolean startReplica(NearCache.Replica replica) {
+    Buckets.Bucket bucket = replica.bucket;
+    String db = bucket.name;
+    String stream = streamName(db);
+    String filter = "$KV." + db + ".>";
+    int prefixLength = filter.length() - 1;
+    java.util.function.Consumer<Message> apply =
+        m -> {
+          if (!m.isJetStream()) {
+            return;
+          }
+          String stored = m.getSubject().substring(prefixLength);
+          long revision = m.metaData().streamSequence();
+          Headers h = m.getHeaders();
+          if (isDeleteMarker(h)) {
+            replica.apply(stored, new NearCache.Entry(null, revision, null));
+            return;
+          }
+          Instant expiresAt = expiresAt(h);
+          if (!bucket.maxAge.isZero()) {
+            Instant aged = m.metaData().timestamp().toInstant().plus(bucket.maxAge);
+            expiresAt = expiresAt == null || aged.isBefore(expiresAt) ? aged : expiresAt;
+          }
+          Record r = decodeRecord(stored, m.getData(), revision, Duration.ZERO);
+          replica.apply(stored, new NearCache.Entry(r, revision, expiresAt));
+        };
+    Dispatcher d = cacheDispatcher();
+    try {
+      long last = jsm.getStreamInfo(stream).getStreamState().getLastSequence();
+      ConsumerConfiguration cc =
+          ConsumerConfiguration.builder()
+              .deliverPolicy(DeliverPolicy.ByStartSequence)
+              .startSequence(last + 1)
+              .filterSubject(filter)
+              .build();
+      PushSubscribeOptions pso =
+          PushSubscribeOptions.builder().stream(stream).ordered(true).configuration(cc).build();
+      JetStreamSubscription live = js.subscribe(filter, d, apply::accept, false, pso);
+      replica.follow(d, live);
+      BucketScan.scan(js, stream, filter, false, timeout, apply);
+      return true;
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static @Nullable Instant expiresAt(@Nullable Headers headers) {
+    String at = headers == null ? null : headers.getFirst(TtlHeaders.EXPIRES_AT);
+    if (at == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(at);
+    } catch (java.time.format.DateTimeParseException malformed) {
+      return null;
+    }
+  }
+
+  private Dispatcher cacheDispatcher() {
+    Dispatcher d = cacheDispatcher;
+    if (d == null) {
+      synchronized (this) {
+        d = cacheDispatcher;
+        if (d == null) {
+          d = connection.createDispatcher();
+          cacheDispatcher = d;
+        }
+      }
+    }
+    return d;
+  }
+
   // ---------------------------------------------------------------- list
 
   @Override
@@ -787,7 +1552,8 @@ final class NatsKvStore implements Store {
                 found.remove(relative);
               }
             },
-            scope);
+            scope,
+            options.prefix());
     if (!scanned) {
       return List.of();
     }
@@ -807,11 +1573,19 @@ final class NatsKvStore implements Store {
   }
 
   /**
-   * Visits the latest live message of every key of the table; returns false when the database does
-   * not exist.
+   * Visits the latest live message of every key of the table that starts with {@code keyPrefix};
+   * returns false when the database does not exist.
+   *
+   * <p>When keys are not encoded, the server filters on the longest whole-token prefix of {@code
+   * <table>_<keyPrefix>} (tokens are separated by {@code .}), and the rest is checked on the
+   * subject before anything is allocated; with encoded keys every stored key is decoded.
    */
-  private boolean scan(String db, boolean keysOnly, ScanSink sink, String scope) {
-    String prefix = "$KV." + db + ".";
+  private boolean scan(String db, boolean keysOnly, ScanSink sink, String scope, String keyPrefix) {
+    String subjectPrefix = "$KV." + db + ".";
+    String filter = scanFilter(subjectPrefix, scope + keyPrefix);
+    String wantedSubject = subjectPrefix + scope + keyPrefix;
+    int relativeStart = subjectPrefix.length() + scope.length();
+    boolean plain = !keys.encodes();
     for (int attempt = 0; ; attempt++) {
       if (buckets.find(db).isEmpty()) {
         return false;
@@ -820,18 +1594,28 @@ final class NatsKvStore implements Store {
         BucketScan.scan(
             js,
             streamName(db),
-            prefix + ">",
+            filter,
             keysOnly,
             timeout,
             msg -> {
-              String full = keys.fromStored(msg.getSubject().substring(prefix.length()));
-              if (full != null && full.startsWith(scope)) {
-                String relative = full.substring(scope.length());
-                if (isDeleteMarker(msg.getHeaders())) {
-                  sink.removed(relative);
-                } else {
-                  sink.accept(relative, msg);
+              String subject = msg.getSubject();
+              String relative;
+              if (plain) {
+                if (!subject.startsWith(wantedSubject)) {
+                  return;
                 }
+                relative = subject.substring(relativeStart);
+              } else {
+                String full = keys.fromStored(subject.substring(subjectPrefix.length()));
+                if (full == null || !full.startsWith(scope)) {
+                  return;
+                }
+                relative = full.substring(scope.length());
+              }
+              if (isDeleteMarker(msg.getHeaders())) {
+                sink.removed(relative);
+              } else {
+                sink.accept(relative, msg);
               }
             });
         return true;
@@ -843,6 +1627,21 @@ final class NatsKvStore implements Store {
         throw NatsErrors.wrap("scanning database \"" + db + "\"", e);
       }
     }
+  }
+
+  /**
+   * The subject filter of a scan for keys starting with {@code wanted}: the whole bucket, or when
+   * keys are not encoded and {@code wanted} has a valid whole-token prefix (up to its last {@code
+   * .}), only the subjects under that prefix.
+   */
+  private String scanFilter(String subjectPrefix, String wanted) {
+    if (!keys.encodes()) {
+      int dot = wanted.lastIndexOf('.');
+      if (dot > 0 && KeyRules.problem(wanted.substring(0, dot)) == null) {
+        return subjectPrefix + wanted.substring(0, dot + 1) + ">";
+      }
+    }
+    return subjectPrefix + ">";
   }
 
   // ---------------------------------------------------------------- watch, history, info
@@ -946,7 +1745,7 @@ final class NatsKvStore implements Store {
     try {
       for (KeyValueEntry e : bucket.get().kv().history(stored)) {
         if (e.getOperation() == KeyValueOperation.PUT) {
-          Record r = decode(key, e.getValue(), e.getRevision()).build();
+          Record r = decodeRecord(key, e.getValue(), e.getRevision(), Duration.ZERO);
           out.add(new ChangeEvent(ChangeEvent.Op.PUT, db, key, e.getRevision(), r));
         } else {
           out.add(new ChangeEvent(ChangeEvent.Op.DELETE, db, key, e.getRevision(), null));
@@ -1039,6 +1838,15 @@ final class NatsKvStore implements Store {
     buckets.close();
     for (NatsWatch w : watches) {
       w.close();
+    }
+    nearCache.close();
+    Dispatcher cd = cacheDispatcher;
+    if (cd != null) {
+      try {
+        connection.closeDispatcher(cd);
+      } catch (RuntimeException alreadyClosed) {
+        // the connection is closed already
+      }
     }
     Dispatcher d = dispatcher;
     if (d != null) {

@@ -67,6 +67,8 @@ public final class NatsStore {
   private String database = "default";
   private @Nullable String table;
   private Duration timeout = Duration.ofSeconds(5);
+  private boolean nearCacheAll;
+  private final java.util.Set<String> nearCacheDatabases = new java.util.TreeSet<>();
 
   private NatsStore() {}
 
@@ -118,7 +120,9 @@ public final class NatsStore {
    * Adjusts the jnats connection options the store builds from {@link #servers(String...)}:
    * credentials, TLS, reconnect settings, timeouts. Called once per {@link #build()}.
    *
-   * @param customizer receives the options builder, with the servers already set
+   * @param customizer receives the options builder, with the servers already set and an error
+   *     listener that logs failures as warnings through {@link System.Logger} (and, unlike jnats'
+   *     default, not every flow-control request); set another one here to replace it
    * @return this builder
    */
   public NatsStore connectionOptions(Consumer<Options.Builder> customizer) {
@@ -295,6 +299,44 @@ public final class NatsStore {
   }
 
   /**
+   * Turns the near cache on or off for every database. See {@link #nearCache(String...)}.
+   *
+   * @param enabled whether every database the store reads is cached locally
+   * @return this builder
+   */
+  public NatsStore nearCache(boolean enabled) {
+    this.nearCacheAll = enabled;
+    if (!enabled) {
+      nearCacheDatabases.clear();
+    }
+    return this;
+  }
+
+  /**
+   * Keeps a local replica of these databases (a <em>near cache</em>) and answers exact reads from
+   * it. The replica of a database starts with the first read of it (that read waits for one pass
+   * over the bucket); a live consumer of the bucket's stream then applies every change made by
+   * anyone. Writes and deletes through this store are applied to the replica with their
+   * acknowledged revision before they return, so the next read sees them; changes by other clients
+   * are seen as soon as the consumer delivers them (usually within a millisecond on a local
+   * network). Per-record and bucket-wide expiries are honoured locally.
+   *
+   * <p>Memory: every key of a cached database is held (key, value, metadata, and about 200 bytes of
+   * overhead); deleted keys are kept as small markers. Prefix reads, lists, watch and history still
+   * go to the server.
+   *
+   * @param databases the databases to cache (valid bucket names)
+   * @return this builder
+   * @throws IllegalArgumentException if a name is not a valid bucket name
+   */
+  public NatsStore nearCache(String... databases) {
+    for (String db : databases) {
+      nearCacheDatabases.add(KeyRules.database(Objects.requireNonNull(db, "database")));
+    }
+    return this;
+  }
+
+  /**
    * Connects and returns the store.
    *
    * @return a ready store
@@ -318,6 +360,8 @@ public final class NatsStore {
         Options.Builder ob = new Options.Builder();
         ob.servers(
             servers.isEmpty() ? new String[] {DEFAULT_SERVER} : servers.toArray(new String[0]));
+        // quiet by default: jnats' own listener logs every flow-control request of a scan
+        ob.errorListener(new StoreErrorListener());
         if (customizer != null) {
           customizer.accept(ob);
         }
@@ -381,7 +425,12 @@ public final class NatsStore {
               + "?database="
               + database
               + (table == null ? "" : "&table=" + table)
-              + (encodeKeys ? "&encodeKeys=true" : "");
+              + (encodeKeys ? "&encodeKeys=true" : "")
+              + (nearCacheAll
+                  ? "&nearCache=true"
+                  : nearCacheDatabases.isEmpty()
+                      ? ""
+                      : "&nearCache=" + String.join(",", nearCacheDatabases));
       NatsKvStore store =
           new NatsKvStore(
               nc,
@@ -396,7 +445,10 @@ public final class NatsStore {
               timeout,
               text,
               jso.getPrefix(),
-              violations);
+              violations,
+              nearCacheAll || !nearCacheDatabases.isEmpty()
+                  ? new NearCache(nearCacheAll, nearCacheDatabases)
+                  : NearCache.disabled());
       bucketHandles.followDeletions(store::bucketDeleted);
       return store;
     } catch (IOException | RuntimeException e) {

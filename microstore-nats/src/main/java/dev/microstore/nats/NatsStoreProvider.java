@@ -12,7 +12,8 @@ import java.util.Set;
  * database}, {@code table}, {@code encodeKeys} (true/false), {@code defaultTtl} and {@code timeout}
  * (ISO-8601 such as {@code PT1H} or a number of seconds), {@code memoryStorage} (true/false),
  * {@code description}, {@code replicas}, {@code history}, {@code token}, {@code creds} (a
- * credentials file). {@code tls://} URIs connect with TLS.
+ * credentials file), {@code nearCache} ({@code true} for every database, or a comma-separated list
+ * of databases; see {@link NatsStore#nearCache(String...)}). {@code tls://} URIs connect with TLS.
  */
 public final class NatsStoreProvider implements StoreProvider {
   private static final Set<String> PARAMETERS =
@@ -27,7 +28,8 @@ public final class NatsStoreProvider implements StoreProvider {
           "replicas",
           "history",
           "token",
-          "creds");
+          "creds",
+          "nearCache");
 
   /** Creates the provider; called by {@link java.util.ServiceLoader}. */
   public NatsStoreProvider() {}
@@ -68,6 +70,15 @@ public final class NatsStoreProvider implements StoreProvider {
     uri.parameter("description").ifPresent(b::description);
     uri.parameter("replicas").ifPresent(v -> b.replicas(integer("replicas", v)));
     uri.parameter("history").ifPresent(v -> b.history(integer("history", v)));
+    uri.parameter("nearCache")
+        .ifPresent(
+            v -> {
+              if (v.equals("true") || v.isEmpty()) {
+                b.nearCache(true);
+              } else if (!v.equals("false")) {
+                b.nearCache(v.split(","));
+              }
+            });
     if (uri.parameter("token").isPresent() || uri.parameter("creds").isPresent()) {
       b.connectionOptions(
           ob -> {

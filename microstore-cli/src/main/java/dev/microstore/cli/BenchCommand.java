@@ -1,0 +1,185 @@
+package dev.microstore.cli;
+
+import dev.microstore.testing.NatsServer;
+import dev.microstore.testing.NatsServerBinary;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: measures each scenario side by side with its baseline (raw jnats, or the store
+ * without the feature), alternating the two, and reports medians, 99th percentiles and the ratio.
+ */
+@Command(
+    name = "bench",
+    header = "Measure the store against raw jnats, side by side.",
+    description = {
+      "Starts its own nats-server (data under ./.microstore/bench, wiped first) unless --server is",
+      "given, prepares data in databases named bench-*, and runs each scenario alternating the",
+      "store and its baseline: exact-write and exact-read (vs KeyValue.put/get), prefix-read (vs",
+      "the Go plugin's keys() + one get per key), bulk-write (vs sequential writes),",
+      "near-cache-read (vs a read without near cache) and list-table (vs keys() of the bucket).",
+      "Ratio = microstore / baseline of the medians; lower is better. The bench databases are",
+      "deleted at the end."
+    })
+final class BenchCommand extends BaseCommand {
+  static final String DATA_DIR = ".microstore/bench";
+
+  @Option(
+      names = "--quick",
+      description = "Tiny sizes and few rounds: runs in seconds (a smoke test, not a measurement).")
+  boolean quick;
+
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "Also write the results as JSON to FILE.")
+  @Nullable Path json;
+
+  @Option(
+      names = "--only",
+      paramLabel = "SCENARIO",
+      split = ",",
+      description = "Run only these scenarios (comma-separated names).")
+  List<String> only = new ArrayList<>();
+
+  @Override
+  int execute() throws Exception {
+    StoreOptions options = storeOptions();
+    if (options.storeUri != null) {
+      throw ExitException.invalidInput("bench measures the NATS store: use --server, not --store");
+    }
+    if (!options.servers.isEmpty()) {
+      return run(options.servers);
+    }
+    NatsServerBinary binary = NatsServerInstaller.ensureBinary(environment(), err());
+    Path data = environment().resolve(DATA_DIR).normalize();
+    DemoCommand.deleteRecursively(data);
+    try (NatsServer server = NatsServer.builder().binary(binary).storeDir(data).start()) {
+      out().println("started nats-server " + binary.version() + " at " + server.url());
+      return run(List.of(server.url()));
+    } finally {
+      DemoCommand.deleteRecursively(data);
+    }
+  }
+
+  private int run(List<String> servers) throws Exception {
+    Options.Builder ob = new Options.Builder().servers(servers.toArray(new String[0]));
+    root().connection.customizer(environment(), verbose(), err()).accept(ob);
+    Connection raw = Nats.connect(ob.build());
+    try {
+      BenchScenarios scenarios =
+          new BenchScenarios(
+              quick ? BenchScenarios.Sizes.QUICK : BenchScenarios.Sizes.FULL,
+              raw,
+              () -> root().natsStore(servers),
+              out());
+      String version = raw.getServerInfo().getVersion();
+      out()
+          .println(
+              "microstore bench"
+                  + (quick ? " --quick" : "")
+                  + ": nats-server "
+                  + version
+                  + ", "
+                  + Runtime.getRuntime().availableProcessors()
+                  + " cores, Java "
+                  + System.getProperty("java.version"));
+      List<BenchScenarios.Result> results = scenarios.runAll(only);
+      out().println();
+      printTable(results);
+      if (json != null) {
+        writeJson(environment().resolve(json.toString()), version, results);
+      }
+      return ExitCodes.OK;
+    } finally {
+      raw.close();
+    }
+  }
+
+  private void printTable(List<BenchScenarios.Result> results) {
+    String format = "%-16s %22s %22s %5s %8s %7s %s%n";
+    out()
+        .printf(
+            Locale.ROOT,
+            format,
+            "scenario",
+            "microstore (p99)",
+            "baseline (p99)",
+            "unit",
+            "ratio",
+            "target",
+            "");
+    for (BenchScenarios.Result r : results) {
+      out()
+          .printf(
+              Locale.ROOT,
+              format,
+              r.name(),
+              number(r.microstore()) + " (" + number(r.microstoreP99()) + ")",
+              number(r.baseline()) + " (" + number(r.baselineP99()) + ")",
+              r.unit(),
+              Double.isFinite(r.ratio()) ? String.format(Locale.ROOT, "%.3f", r.ratio()) : "-",
+              r.target() == null ? "-" : String.format(Locale.ROOT, "≤%.2f", r.target()),
+              r.target() == null ? "" : r.ratio() <= r.target() ? "met" : "MISSED");
+    }
+    for (BenchScenarios.Result r : results) {
+      if (!r.note().isEmpty()) {
+        out().println(r.name() + ": " + r.note());
+      }
+    }
+  }
+
+  private static String number(double v) {
+    return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private void writeJson(Path file, String version, List<BenchScenarios.Result> results)
+      throws IOException {
+    List<Object> scenarios = new ArrayList<>();
+    for (BenchScenarios.Result r : results) {
+      Map<String, @Nullable Object> m = new LinkedHashMap<>();
+      m.put("name", r.name());
+      m.put("microstore", round(r.microstore()));
+      m.put("baseline", round(r.baseline()));
+      m.put("unit", r.unit());
+      m.put("ratio", round(r.ratio()));
+      m.put("target", r.target());
+      m.put("microstoreP99", round(r.microstoreP99()));
+      m.put("baselineP99", round(r.baselineP99()));
+      m.put("samples", (long) r.samples());
+      if (!r.note().isEmpty()) {
+        m.put("note", r.note());
+      }
+      scenarios.add(m);
+    }
+    Map<String, @Nullable Object> doc = new LinkedHashMap<>();
+    doc.put("server", version);
+    doc.put("quick", quick);
+    doc.put("cores", (long) Runtime.getRuntime().availableProcessors());
+    doc.put("java", System.getProperty("java.version"));
+    doc.put("scenarios", scenarios);
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(file, JsonText.write(doc) + "\n", StandardCharsets.UTF_8);
+    out().println("wrote " + file);
+  }
+
+  private static double round(double v) {
+    return Double.isFinite(v) ? Math.round(v * 10000.0) / 10000.0 : 0;
+  }
+}

@@ -1,0 +1,485 @@
+package dev.microstore.cli;
+
+import dev.microstore.BulkResult;
+import dev.microstore.ListOptions;
+import dev.microstore.ReadOptions;
+import dev.microstore.Record;
+import dev.microstore.Store;
+import dev.microstore.WriteOptions;
+import dev.microstore.nats.NatsStore;
+import io.nats.client.Connection;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The scenarios of {@code microstore bench}. Each one runs the store and its baseline alternately
+ * (per operation for single operations, per round for the large ones, flipping which goes first),
+ * so that noise from other processes hits both sides alike.
+ */
+final class BenchScenarios {
+  /** Sizes of one bench run. */
+  record Sizes(
+      int exactWarmup,
+      int exactOps,
+      int prefixTableKeys,
+      int prefixTables,
+      int prefixRounds,
+      int bulkRecords,
+      int bulkRounds,
+      int listTableKeys,
+      int listTables,
+      int listRounds) {
+    static final Sizes FULL = new Sizes(3000, 20000, 10000, 5, 5, 50000, 3, 1000, 100, 7);
+    static final Sizes QUICK = new Sizes(20, 100, 100, 5, 2, 300, 2, 20, 10, 2);
+  }
+
+  /** The measurements of one scenario; times in {@link #unit}. */
+  record Result(
+      String name,
+      double microstore,
+      double baseline,
+      double microstoreP99,
+      double baselineP99,
+      String unit,
+      @Nullable Double target,
+      int samples,
+      String note) {
+    double ratio() {
+      return microstore / baseline;
+    }
+  }
+
+  static final List<String> NAMES =
+      List.of(
+          "exact-write",
+          "exact-read",
+          "near-cache-read",
+          "prefix-read",
+          "bulk-write",
+          "list-table",
+          "list-heap");
+
+  private static final int VALUE_SIZE = 100;
+  private static final int EXACT_KEYS = 1000;
+
+  private final Sizes sizes;
+  private final Connection raw;
+  private final Supplier<NatsStore> builder;
+  private final PrintWriter out;
+  private final byte[] value = new byte[VALUE_SIZE];
+
+  BenchScenarios(Sizes sizes, Connection raw, Supplier<NatsStore> builder, PrintWriter out) {
+    this.sizes = sizes;
+    this.raw = raw;
+    this.builder = builder;
+    this.out = out;
+    new Random(42).nextBytes(value);
+  }
+
+  List<Result> runAll(List<String> only) throws Exception {
+    for (String name : only) {
+      if (!NAMES.contains(name)) {
+        throw ExitException.invalidInput(
+            "unknown scenario \"" + name + "\": known are " + String.join(", ", NAMES));
+      }
+    }
+    List<Result> results = new ArrayList<>();
+    try (Store store = builder.get().build()) {
+      try {
+        for (String name : NAMES) {
+          if (!only.isEmpty() && !only.contains(name)) {
+            continue;
+          }
+          out.println("running " + name + " ...");
+          out.flush();
+          Result r = run(name, store);
+          results.add(r);
+        }
+      } finally {
+        for (String db : store.databases()) {
+          if (db.startsWith("bench-")) {
+            store.deleteDatabase(db);
+          }
+        }
+      }
+    }
+    return results;
+  }
+
+  private Result run(String name, Store store) throws Exception {
+    switch (name) {
+      case "exact-write":
+        return exactWrite(store);
+      case "exact-read":
+        return exactRead(store);
+      case "near-cache-read":
+        return nearCacheRead(store);
+      case "prefix-read":
+        return prefixRead(store);
+      case "bulk-write":
+        return bulkWrite(store);
+      case "list-table":
+        return listTable(store);
+      case "list-heap":
+        return listHeap(store);
+      default:
+        throw new IllegalArgumentException(name);
+    }
+  }
+
+  // ---------------------------------------------------------------- single operations
+
+  private static final String EXACT_DB = "bench-exact";
+
+  private Result exactWrite(Store store) throws Exception {
+    WriteOptions to = WriteOptions.builder().database(EXACT_DB).build();
+    store.write(Record.of("s0", value), to);
+    KeyValue kv = raw.keyValue(EXACT_DB);
+    String[] storeKeys = keys("s", EXACT_KEYS);
+    String[] rawKeys = keys("r", EXACT_KEYS);
+    BenchSamples a = new BenchSamples();
+    BenchSamples b = new BenchSamples();
+    alternate(
+        i -> store.write(Record.of(storeKeys[i % EXACT_KEYS], value), to),
+        i -> kv.put(rawKeys[i % EXACT_KEYS], value),
+        a,
+        b);
+    return micros("exact-write", a, b, 1.10, "store.write of a 100-byte value vs KeyValue.put");
+  }
+
+  private Result exactRead(Store store) throws Exception {
+    prepareExact(store);
+    KeyValue kv = raw.keyValue(EXACT_DB);
+    ReadOptions from = ReadOptions.builder().database(EXACT_DB).build();
+    String[] storeKeys = keys("s", EXACT_KEYS);
+    String[] rawKeys = keys("r", EXACT_KEYS);
+    BenchSamples a = new BenchSamples();
+    BenchSamples b = new BenchSamples();
+    alternate(
+        i -> store.read(storeKeys[i % EXACT_KEYS], from),
+        i -> {
+          KeyValueEntry e = kv.get(rawKeys[i % EXACT_KEYS]);
+          if (e == null) {
+            throw new IllegalStateException("raw get found nothing");
+          }
+        },
+        a,
+        b);
+    return micros("exact-read", a, b, 1.10, "exact store.read vs KeyValue.get");
+  }
+
+  private Result nearCacheRead(Store store) throws Exception {
+    prepareExact(store);
+    ReadOptions from = ReadOptions.builder().database(EXACT_DB).build();
+    String[] storeKeys = keys("s", EXACT_KEYS);
+    try (Store cached = builder.get().nearCache(EXACT_DB).build()) {
+      BenchSamples a = new BenchSamples();
+      BenchSamples b = new BenchSamples();
+      alternate(
+          i -> cached.read(storeKeys[i % EXACT_KEYS], from),
+          i -> store.read(storeKeys[i % EXACT_KEYS], from),
+          a,
+          b);
+      return micros(
+          "near-cache-read", a, b, 0.02, "exact read from the near cache vs from the server");
+    }
+  }
+
+  private void prepareExact(Store store) throws Exception {
+    List<Record> records = new ArrayList<>();
+    for (String k : keys("s", EXACT_KEYS)) {
+      records.add(Record.of(k, value));
+    }
+    store.writeAll(records, WriteOptions.builder().database(EXACT_DB).build()).throwIfFailed();
+    KeyValue kv = raw.keyValue(EXACT_DB);
+    for (String k : keys("r", EXACT_KEYS)) {
+      kv.put(k, value);
+    }
+  }
+
+  /** One operation of a side, given its index. */
+  private interface Op {
+    void run(int i) throws Exception;
+  }
+
+  /** Warms up, then runs both sides once per index, flipping which goes first each time. */
+  private void alternate(Op store, Op baseline, BenchSamples a, BenchSamples b) throws Exception {
+    for (int i = 0; i < sizes.exactWarmup(); i++) {
+      store.run(i);
+      baseline.run(i);
+    }
+    for (int i = 0; i < sizes.exactOps(); i++) {
+      if ((i & 1) == 0) {
+        a.add(time(store, i));
+        b.add(time(baseline, i));
+      } else {
+        b.add(time(baseline, i));
+        a.add(time(store, i));
+      }
+    }
+  }
+
+  private static long time(Op op, int i) throws Exception {
+    long t0 = System.nanoTime();
+    op.run(i);
+    return System.nanoTime() - t0;
+  }
+
+  private static Result micros(
+      String name, BenchSamples a, BenchSamples b, double target, String note) {
+    return new Result(
+        name,
+        a.median() / 1e3,
+        b.median() / 1e3,
+        a.p99() / 1e3,
+        b.p99() / 1e3,
+        "µs",
+        target,
+        a.size(),
+        note);
+  }
+
+  // ---------------------------------------------------------------- large operations
+
+  private Result prefixRead(Store store) throws Exception {
+    String db = "bench-prefix";
+    int n = sizes.prefixTableKeys();
+    for (int t = 0; t < sizes.prefixTables(); t++) {
+      writeTable(store, db, "t" + t, n);
+    }
+    String table = "t" + (sizes.prefixTables() / 2);
+    ReadOptions prefix = ReadOptions.builder().database(db).table(table).prefix().build();
+    KeyValue kv = raw.keyValue(db);
+    String rawPrefix = table + "_";
+    Round ours =
+        () -> {
+          int got = store.read("", prefix).size();
+          check(got, n, "prefix read");
+        };
+    Round plugin =
+        () -> {
+          // the Go plugin: list every key of the bucket, keep the table's, get each one
+          int got = 0;
+          for (String k : kv.keys()) {
+            if (k.startsWith(rawPrefix) && kv.get(k) != null) {
+              got++;
+            }
+          }
+          check(got, n, "keys() + get");
+        };
+    return rounds(
+        "prefix-read",
+        ours,
+        plugin,
+        sizes.prefixRounds(),
+        0.10,
+        "prefix read of a "
+            + n
+            + "-record table in a "
+            + n * sizes.prefixTables()
+            + "-record database vs keys() + one get per key");
+  }
+
+  private Result bulkWrite(Store store) throws Exception {
+    String db = "bench-bulk";
+    WriteOptions to = WriteOptions.builder().database(db).build();
+    List<Record> records = new ArrayList<>();
+    for (String k : keys("b", sizes.bulkRecords())) {
+      records.add(Record.of(k, value));
+    }
+    store.write(records.get(0), to);
+    Round bulk =
+        () -> {
+          BulkResult r = store.writeAll(records, to);
+          check(r.successCount(), records.size(), "writeAll");
+        };
+    Round sequential =
+        () -> {
+          for (Record r : records) {
+            store.write(r, to);
+          }
+        };
+    return rounds(
+        "bulk-write",
+        bulk,
+        sequential,
+        sizes.bulkRounds(),
+        0.20,
+        "writeAll of " + records.size() + " records vs as many sequential writes");
+  }
+
+  private Result listTable(Store store) throws Exception {
+    String db = "bench-list";
+    prepareList(store, db);
+    String table = "t" + (sizes.listTables() / 2);
+    ListOptions list = ListOptions.builder().database(db).table(table).build();
+    KeyValue kv = raw.keyValue(db);
+    int total = sizes.listTableKeys() * sizes.listTables();
+    Round ours = () -> check(store.list(list).size(), sizes.listTableKeys(), "list");
+    Round keys = () -> check(kv.keys().size(), total, "keys()");
+    return rounds(
+        "list-table",
+        ours,
+        keys,
+        sizes.listRounds(),
+        1.20,
+        "list of a "
+            + sizes.listTableKeys()
+            + "-key table in a "
+            + total
+            + "-key database vs keys() of the bucket");
+  }
+
+  private Result listHeap(Store store) throws Exception {
+    String db = "bench-list";
+    prepareList(store, db);
+    int total = sizes.listTableKeys() * sizes.listTables();
+    KeyValue kv = raw.keyValue(db);
+    ListOptions all = ListOptions.builder().database(db).build();
+    // warm both paths so that class loading and JIT are not counted
+    check(store.list(all).size(), total, "list");
+    check(kv.keys().size(), total, "keys()");
+    double[] ours = heapMiB(() -> store.list(all));
+    double[] theirs = heapMiB(kv::keys);
+    return new Result(
+        "list-heap",
+        ours[0],
+        theirs[0],
+        ours[0],
+        theirs[0],
+        "MiB",
+        null,
+        1,
+        String.format(
+            java.util.Locale.ROOT,
+            "peak heap above the idle heap while listing all %d keys (list vs keys()), sampled"
+                + " every millisecond; mostly short-lived message objects of the client. Retained"
+                + " after a GC while the result is held: %.1f MiB vs %.1f MiB",
+            total,
+            ours[1],
+            theirs[1]));
+  }
+
+  private void prepareList(Store store, String db) {
+    if (store.databases().contains(db)) {
+      return;
+    }
+    for (int t = 0; t < sizes.listTables(); t++) {
+      writeTable(store, db, "t" + t, sizes.listTableKeys());
+    }
+  }
+
+  private void writeTable(Store store, String db, String table, int n) {
+    List<Record> records = new ArrayList<>(n);
+    for (String k : keys("k", n)) {
+      records.add(Record.of(k, value));
+    }
+    store
+        .writeAll(records, WriteOptions.builder().database(db).table(table).build())
+        .throwIfFailed();
+  }
+
+  /** One run of a large operation. */
+  private interface Round {
+    void run() throws Exception;
+  }
+
+  private static Result rounds(
+      String name, Round store, Round baseline, int rounds, double target, String note)
+      throws Exception {
+    store.run();
+    baseline.run();
+    BenchSamples a = new BenchSamples();
+    BenchSamples b = new BenchSamples();
+    for (int i = 0; i < rounds; i++) {
+      if ((i & 1) == 0) {
+        a.add(time(store));
+        b.add(time(baseline));
+      } else {
+        b.add(time(baseline));
+        a.add(time(store));
+      }
+    }
+    return new Result(
+        name,
+        a.median() / 1e6,
+        b.median() / 1e6,
+        a.p99() / 1e6,
+        b.p99() / 1e6,
+        "ms",
+        target,
+        a.size(),
+        note);
+  }
+
+  private static long time(Round r) throws Exception {
+    long t0 = System.nanoTime();
+    r.run();
+    return System.nanoTime() - t0;
+  }
+
+  /** The peak heap above idle while {@code r} runs, and the heap its result retains, in MiB. */
+  private static double[] heapMiB(Callable<List<String>> r) throws Exception {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    System.gc();
+    long idle = memory.getHeapMemoryUsage().getUsed();
+    AtomicLong peak = new AtomicLong(idle);
+    AtomicBoolean running = new AtomicBoolean(true);
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (running.get()) {
+                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                  Thread.sleep(1); // a sampling interval, not synchronisation
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "microstore-bench-heap");
+    sampler.setDaemon(true);
+    sampler.start();
+    List<String> result;
+    try {
+      result = r.call();
+    } finally {
+      running.set(false);
+      sampler.join();
+    }
+    peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+    System.gc();
+    long retained = memory.getHeapMemoryUsage().getUsed() - idle;
+    double mib = 1024.0 * 1024.0;
+    double[] out = {(peak.get() - idle) / mib, Math.max(0, retained) / mib};
+    if (result.isEmpty()) {
+      throw new IllegalStateException("the list was empty");
+    }
+    return out;
+  }
+
+  private static void check(int got, int expected, String what) {
+    if (got != expected) {
+      throw new IllegalStateException(what + " returned " + got + " results, expected " + expected);
+    }
+  }
+
+  private static String[] keys(String prefix, int n) {
+    String[] out = new String[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = prefix + String.format("%06d", i);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,167 @@
+package dev.microstore.nats;
+
+import dev.microstore.Record;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStreamSubscription;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The opt-in near cache: for each chosen database, a local replica of the latest value of every
+ * key, filled by one pass over the bucket and kept current by an ordered consumer following the
+ * stream. Exact reads are answered from the replica once its initial pass is done.
+ *
+ * <p>Every entry carries the revision (stream sequence) that wrote it, and an entry only ever
+ * replaces one with a lower revision. So a write or delete through the same store, applied with its
+ * acknowledged revision before the call returns, is visible to the next read at once, and the
+ * consumer's later delivery of the same change (or of an older one) changes nothing. Deletes are
+ * kept as entries without a record, so that an older put arriving late cannot resurrect a key.
+ */
+final class NearCache {
+  private final boolean all;
+  private final Set<String> databases;
+  private final ConcurrentHashMap<String, Replica> replicas = new ConcurrentHashMap<>();
+
+  NearCache(boolean all, Set<String> databases) {
+    this.all = all;
+    this.databases = Set.copyOf(databases);
+  }
+
+  static NearCache disabled() {
+    return new NearCache(false, Set.of());
+  }
+
+  boolean enabledFor(String db) {
+    return all || databases.contains(db);
+  }
+
+  /** The replica of a database if one is running or starting: writes are applied to it. */
+  @Nullable Replica running(String db) {
+    return replicas.get(db);
+  }
+
+  /**
+   * The synced replica of a database's bucket, started by {@code starter} when there is none (or
+   * only one of an earlier bucket of the same name); null when the database is not cached, while
+   * another thread starts the replica, or when the start failed (reads then go to the server).
+   *
+   * <p>A replica is registered before it starts, so that writes through the store during its start
+   * are applied to it too; it answers reads only once its initial pass is done.
+   */
+  @Nullable Replica replica(
+      String db, Buckets.Bucket bucket, java.util.function.Predicate<Replica> starter) {
+    if (!enabledFor(db)) {
+      return null;
+    }
+    Replica r = replicas.get(db);
+    if (r != null && r.bucket == bucket) {
+      return r.synced ? r : null;
+    }
+    synchronized (this) {
+      r = replicas.get(db);
+      if (r != null && r.bucket == bucket) {
+        return r.synced ? r : null;
+      }
+      if (r != null) {
+        drop(db);
+      }
+      Replica started = new Replica(bucket);
+      replicas.put(db, started);
+      if (!starter.test(started) || started.stopped) {
+        replicas.remove(db, started);
+        started.stop();
+        return null;
+      }
+      started.synced = true;
+      return started;
+    }
+  }
+
+  /** Stops and forgets a database's replica (the bucket was deleted or is gone). */
+  void drop(String db) {
+    Replica r = replicas.remove(db);
+    if (r != null) {
+      r.stop();
+    }
+  }
+
+  void close() {
+    for (String db : replicas.keySet()) {
+      drop(db);
+    }
+  }
+
+  /** The latest change of one key: a record, or a delete when {@link #record} is null. */
+  static final class Entry {
+    final @Nullable Record record;
+    final long revision;
+    final @Nullable Instant expiresAt;
+
+    Entry(@Nullable Record record, long revision, @Nullable Instant expiresAt) {
+      this.record = record;
+      this.revision = revision;
+      this.expiresAt = expiresAt;
+    }
+
+    /** The time left at {@code now}: null when expired, zero for never. */
+    @Nullable Duration timeLeft(Instant now) {
+      if (expiresAt == null) {
+        return Duration.ZERO;
+      }
+      Duration left = Duration.between(now, expiresAt);
+      return left.isNegative() || left.isZero() ? null : left;
+    }
+  }
+
+  /** The replica of one database, keyed by stored key. */
+  static final class Replica {
+    final Buckets.Bucket bucket;
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private volatile @Nullable Dispatcher dispatcher;
+    private volatile @Nullable JetStreamSubscription live;
+    private volatile boolean stopped;
+    private volatile boolean synced;
+
+    Replica(Buckets.Bucket bucket) {
+      this.bucket = bucket;
+    }
+
+    void follow(Dispatcher dispatcher, JetStreamSubscription live) {
+      this.dispatcher = dispatcher;
+      this.live = live;
+    }
+
+    /** Applies a change unless the entry already holds this revision or a newer one. */
+    void apply(String storedKey, Entry e) {
+      if (stopped) {
+        return;
+      }
+      entries.merge(storedKey, e, (old, now) -> old.revision >= now.revision ? old : now);
+    }
+
+    @Nullable Entry get(String storedKey) {
+      return entries.get(storedKey);
+    }
+
+    int size() {
+      return entries.size();
+    }
+
+    void stop() {
+      stopped = true;
+      Dispatcher d = dispatcher;
+      JetStreamSubscription s = live;
+      if (d != null && s != null) {
+        try {
+          d.unsubscribe(s);
+        } catch (RuntimeException closing) {
+          // the connection is closing; the server drops the ephemeral consumer by itself
+        }
+      }
+      entries.clear();
+    }
+  }
+}
