@@ -4,6 +4,7 @@ import dev.microstore.Batch;
 import dev.microstore.BatchResult;
 import dev.microstore.Record;
 import dev.microstore.Store;
+import dev.microstore.internal.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +59,7 @@ final class ApplyCommand extends BaseCommand {
     for (Map.Entry<String, Long> e : result.revisions().entrySet()) {
       if (json()) {
         StringBuilder sb = new StringBuilder("{\"key\":");
-        JsonText.writeString(sb, e.getKey());
+        Json.writeString(sb, e.getKey());
         out().println(sb.append(",\"revision\":").append(e.getValue()).append('}'));
       } else {
         out().println(e.getKey() + " revision " + e.getValue());
@@ -86,7 +87,7 @@ final class ApplyCommand extends BaseCommand {
           continue;
         }
         try {
-          add(batch, JsonText.parseObject(line, "the line"));
+          add(batch, Json.parseObject(line, "the line"));
           operations++;
         } catch (IllegalArgumentException e) {
           throw ExitException.invalidInput(source() + " line " + number + ": " + e.getMessage(), e);
@@ -194,7 +195,7 @@ final class ApplyCommand extends BaseCommand {
   }
 
   private static String describe(@Nullable Object value) {
-    return value instanceof String ? JsonText.write(value) : JsonText.typeName(value);
+    return value instanceof String ? Json.write(value) : Json.typeName(value);
   }
 
   private InputStream open() throws IOException {

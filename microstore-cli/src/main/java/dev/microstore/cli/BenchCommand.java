@@ -1,5 +1,6 @@
 package dev.microstore.cli;
 
+import dev.microstore.internal.Json;
 import dev.microstore.testing.NatsServer;
 import dev.microstore.testing.NatsServerBinary;
 import io.nats.client.Connection;
@@ -175,7 +176,7 @@ final class BenchCommand extends BaseCommand {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(file, JsonText.write(doc) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(file, Json.write(doc) + "\n", StandardCharsets.UTF_8);
     out().println("wrote " + file);
   }
 

@@ -2,6 +2,7 @@ package dev.microstore.cli;
 
 import dev.microstore.DeleteOptions;
 import dev.microstore.Store;
+import dev.microstore.internal.Json;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +34,7 @@ final class DeleteCommand extends BaseCommand {
     }
     if (json()) {
       StringBuilder sb = new StringBuilder("{\"key\":");
-      JsonText.writeString(sb, key);
+      Json.writeString(sb, key);
       out().println(sb.append(",\"deleted\":true}"));
     } else {
       out().println("deleted " + key);

@@ -1,6 +1,7 @@
 package dev.microstore.cli;
 
 import dev.microstore.Store;
+import dev.microstore.internal.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -21,7 +22,7 @@ final class DeleteDatabaseCommand extends BaseCommand {
     }
     if (json()) {
       StringBuilder sb = new StringBuilder("{\"database\":");
-      JsonText.writeString(sb, name);
+      Json.writeString(sb, name);
       out().println(sb.append(",\"deleted\":").append(existed).append('}'));
     } else {
       out().println(existed ? "deleted database " + name : "database " + name + " does not exist");

@@ -2,6 +2,7 @@ package dev.microstore.cli;
 
 import dev.microstore.DatabaseInfo;
 import dev.microstore.Store;
+import dev.microstore.internal.Json;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -25,14 +26,14 @@ final class InfoCommand extends BaseCommand {
         found.orElseThrow(() -> ExitException.notFound("database \"" + name + "\" does not exist"));
     if (json()) {
       StringBuilder sb = new StringBuilder("{\"name\":");
-      JsonText.writeString(sb, info.name());
+      Json.writeString(sb, info.name());
       sb.append(",\"records\":").append(info.records());
       sb.append(",\"bytes\":").append(info.bytes());
       sb.append(",\"ttl_seconds\":")
           .append(info.ttl().isZero() ? "null" : RecordJson.seconds(info.ttl()));
       sb.append(",\"history\":").append(info.history());
       sb.append(",\"storage\":");
-      JsonText.writeString(sb, info.storage());
+      Json.writeString(sb, info.storage());
       sb.append(",\"replicas\":").append(info.replicas()).append('}');
       out().println(sb);
     } else {

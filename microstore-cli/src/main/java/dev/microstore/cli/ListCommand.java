@@ -2,6 +2,7 @@ package dev.microstore.cli;
 
 import dev.microstore.ListOptions;
 import dev.microstore.Store;
+import dev.microstore.internal.Json;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -45,7 +46,7 @@ final class ListCommand extends BaseCommand {
     for (String line : lines) {
       if (json) {
         StringBuilder sb = new StringBuilder();
-        JsonText.writeString(sb, line);
+        Json.writeString(sb, line);
         out.println(sb);
       } else {
         out.println(line);

@@ -2,6 +2,7 @@ package dev.microstore.cli;
 
 import dev.microstore.ChangeEvent;
 import dev.microstore.Record;
+import dev.microstore.internal.Json;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -29,7 +30,7 @@ final class RecordJson {
   static String toJson(Record r) {
     StringBuilder sb = new StringBuilder(64 + r.valueSize() * 2);
     sb.append("{\"key\":");
-    JsonText.writeString(sb, r.key());
+    Json.writeString(sb, r.key());
     appendRecordBody(sb, r);
     return sb.toString();
   }
@@ -38,9 +39,9 @@ final class RecordJson {
   static String toJson(ChangeEvent e) {
     StringBuilder sb = new StringBuilder(96);
     sb.append("{\"key\":");
-    JsonText.writeString(sb, e.key());
+    Json.writeString(sb, e.key());
     sb.append(",\"op\":");
-    JsonText.writeString(sb, opName(e.op()));
+    Json.writeString(sb, opName(e.op()));
     Record r = e.record().orElse(null);
     if (r == null) {
       sb.append(",\"value\":null,\"value_base64\":null,\"metadata\":{},\"revision\":")
@@ -63,11 +64,11 @@ final class RecordJson {
     if (text == null) {
       sb.append("null");
     } else {
-      JsonText.writeString(sb, text);
+      Json.writeString(sb, text);
     }
     sb.append(",\"value_base64\":\"").append(Base64.getEncoder().encodeToString(value)).append('"');
     sb.append(",\"metadata\":");
-    JsonText.write(sb, r.metadata());
+    Json.write(sb, r.metadata());
     sb.append(",\"revision\":").append(r.revision());
     sb.append(",\"expiry_seconds\":");
     Duration expiry = r.expiry();
@@ -104,16 +105,16 @@ final class RecordJson {
    * @throws IllegalArgumentException naming the member and what is wrong
    */
   static Record fromJson(String line) {
-    Map<String, @Nullable Object> obj = JsonText.parseObject(line, "the line");
+    Map<String, @Nullable Object> obj = Json.parseObject(line, "the line");
     Object key = obj.get("key");
     if (!(key instanceof String) || ((String) key).isEmpty()) {
       throw new IllegalArgumentException(
-          "\"key\" must be a non-empty string, not " + JsonText.typeName(key));
+          "\"key\" must be a non-empty string, not " + Json.typeName(key));
     }
     Object op = obj.get("op");
     if (op != null && !"put".equals(op)) {
       throw new IllegalArgumentException(
-          "\"op\" is " + JsonText.write(op) + ": only records (or put events) can be imported");
+          "\"op\" is " + Json.write(op) + ": only records (or put events) can be imported");
     }
     byte[] value;
     Object base64 = obj.get("value_base64");
@@ -121,7 +122,7 @@ final class RecordJson {
     if (base64 != null) {
       if (!(base64 instanceof String)) {
         throw new IllegalArgumentException(
-            "\"value_base64\" must be a string, not " + JsonText.typeName(base64));
+            "\"value_base64\" must be a string, not " + Json.typeName(base64));
       }
       try {
         value = Base64.getDecoder().decode((String) base64);
@@ -139,7 +140,7 @@ final class RecordJson {
     if (metadata != null) {
       if (!(metadata instanceof Map)) {
         throw new IllegalArgumentException(
-            "\"metadata\" must be an object, not " + JsonText.typeName(metadata));
+            "\"metadata\" must be an object, not " + Json.typeName(metadata));
       }
       @SuppressWarnings("unchecked")
       Map<String, @Nullable Object> m = (Map<String, @Nullable Object>) metadata;
@@ -149,7 +150,7 @@ final class RecordJson {
     if (expiry != null) {
       if (!(expiry instanceof Number)) {
         throw new IllegalArgumentException(
-            "\"expiry_seconds\" must be a number or null, not " + JsonText.typeName(expiry));
+            "\"expiry_seconds\" must be a number or null, not " + Json.typeName(expiry));
       }
       double seconds = ((Number) expiry).doubleValue();
       long millis = Math.round(seconds * 1000);

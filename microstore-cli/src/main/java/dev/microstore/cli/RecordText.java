@@ -1,6 +1,7 @@
 package dev.microstore.cli;
 
 import dev.microstore.Record;
+import dev.microstore.internal.Json;
 import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -62,6 +63,6 @@ final class RecordText {
 
   /** The metadata as compact JSON, or {@code -} when there is none. */
   static String metadata(Map<String, @Nullable Object> metadata) {
-    return metadata.isEmpty() ? "-" : JsonText.write(metadata);
+    return metadata.isEmpty() ? "-" : Json.write(metadata);
   }
 }

@@ -3,6 +3,7 @@ package dev.microstore.cli;
 import dev.microstore.Record;
 import dev.microstore.Store;
 import dev.microstore.WriteOptions;
+import dev.microstore.internal.Json;
 import java.io.IOException;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -58,7 +59,7 @@ final class WriteCommand extends BaseCommand {
     }
     Record.Builder record = Record.builder(key);
     if (metadata != null) {
-      record.metadata(JsonText.parseObject(metadata, "--metadata"));
+      record.metadata(Json.parseObject(metadata, "--metadata"));
     }
     if (value == null || value.equals("-")) {
       record.value(environment().stdin().readAllBytes());
@@ -81,7 +82,7 @@ final class WriteCommand extends BaseCommand {
     }
     if (json()) {
       StringBuilder sb = new StringBuilder("{\"key\":");
-      JsonText.writeString(sb, key);
+      Json.writeString(sb, key);
       out().println(sb.append(",\"revision\":").append(revision).append('}'));
     } else {
       out().println("wrote " + key + " (revision " + revision + ")");

@@ -8,8 +8,8 @@
  * returning one of the exit codes of {@code ExitCodes}; exceptions are mapped to exit codes and
  * one-line messages by {@code ErrorHandler}.
  *
- * <p>JSON is read and written by {@code JsonText}, a small self-contained implementation, so the
- * CLI needs no JSON library.
+ * <p>JSON is read and written by {@code Json}, a small self-contained implementation, so the CLI
+ * needs no JSON library.
  */
 @NullMarked
 package dev.microstore.cli;

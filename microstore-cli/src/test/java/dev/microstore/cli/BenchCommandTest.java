@@ -2,6 +2,7 @@ package dev.microstore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.microstore.internal.Json;
 import dev.microstore.testing.NatsServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ class BenchCommandTest {
     }
     assertThat(r.out()).contains("ratio").contains("target");
     Map<String, Object> json =
-        JsonText.parseObject(Files.readString(dir.resolve("bench.json")), "bench.json");
+        Json.parseObject(Files.readString(dir.resolve("bench.json")), "bench.json");
     assertThat(json.get("server")).isInstanceOf(String.class);
     List<Object> scenarios = (List<Object>) json.get("scenarios");
     assertThat(scenarios).hasSize(BenchScenarios.NAMES.size());

@@ -2,6 +2,7 @@ package dev.microstore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.microstore.internal.Json;
 import dev.microstore.testing.FreePorts;
 import dev.microstore.testing.NatsServer;
 import io.nats.client.Connection;
@@ -160,7 +161,7 @@ class NatsCommandsTest {
     String db = newDatabase();
     cli.run("--database", db, "write", "t", "v", "--ttl", "PT1H");
     String line = cli.run("--database", db, "--format", "json", "read", "t").out();
-    Object expiry = ((Map<?, ?>) JsonText.parse(line)).get("expiry_seconds");
+    Object expiry = ((Map<?, ?>) Json.parse(line)).get("expiry_seconds");
     assertThat(((Number) expiry).doubleValue()).isBetween(3590.0, 3600.0);
   }
 
@@ -212,7 +213,7 @@ class NatsCommandsTest {
         .matches("alice\\s+\\d+\\s+-\\s+\"hello\"\\s+\\{\"a\":\"x\",\"n\":5}");
     Cli.Result json =
         cli.run("read", "alice", "--database", "golden", "--table", "users", "--format", "json");
-    Map<?, ?> record = (Map<?, ?>) JsonText.parse(json.out());
+    Map<?, ?> record = (Map<?, ?>) Json.parse(json.out());
     assertThat(record.get("value")).isEqualTo("hello");
     assertThat(record.get("metadata")).isEqualTo(Map.of("a", "x", "n", 5L));
   }
@@ -349,7 +350,7 @@ class NatsCommandsTest {
     assertThat(text.exitCode()).as(text.toString()).isZero();
     assertThat(text.out()).contains("DATABASE  " + db).containsPattern("history\\s+5");
     Cli.Result json = cli.run("--format", "json", "info", db);
-    Map<?, ?> info = (Map<?, ?>) JsonText.parse(json.out());
+    Map<?, ?> info = (Map<?, ?>) Json.parse(json.out());
     assertThat(info.get("name")).isEqualTo(db);
     assertThat(info.get("history")).isEqualTo(5L);
     assertThat(info.get("records")).isEqualTo(1L);
@@ -545,7 +546,7 @@ class NatsCommandsTest {
     List<Map<?, ?>> out = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (!line.isEmpty()) {
-        out.add((Map<?, ?>) JsonText.parse(line));
+        out.add((Map<?, ?>) Json.parse(line));
       }
     }
     return out;

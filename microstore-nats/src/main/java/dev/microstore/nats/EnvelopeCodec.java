@@ -1,5 +1,6 @@
 package dev.microstore.nats;
 
+import dev.microstore.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -79,7 +80,7 @@ final class EnvelopeCodec {
     Json.writeString(sb, key);
     sb.append(",\"data\":\"").append(Base64.getEncoder().encodeToString(value)).append('"');
     sb.append(",\"metadata\":");
-    Json.writeValue(sb, metadata.isEmpty() ? null : metadata);
+    Json.write(sb, metadata.isEmpty() ? null : metadata);
     sb.append('}');
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }

@@ -1,4 +1,4 @@
-package dev.microstore.cli;
+package dev.microstore.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class JsonTextTest {
+class JsonTest {
 
   @Test
   void parse_everyType_producesMapListStringLongDoubleBooleanNull() {
     Object value =
-        JsonText.parse(
+        Json.parse(
             " {\"s\":\"a\\\"b\\u00e9\\n\",\"i\":-12,\"d\":1.5e2,\"t\":true,\"f\":false,\"z\":null,"
                 + "\"l\":[1,[],{}],\"big\":12345678901234567890} ");
     Map<String, Object> expected = new LinkedHashMap<>();
@@ -31,19 +31,19 @@ class JsonTextTest {
 
   @Test
   void parse_surrogatePairEscape_decodesToOneCodePoint() {
-    assertThat(JsonText.parse("\"\\ud83d\\ude00\"")).isEqualTo("\uD83D\uDE00");
+    assertThat(Json.parse("\"\\ud83d\\ude00\"")).isEqualTo("\uD83D\uDE00");
   }
 
   @Test
   void parse_trailingGarbage_namesPosition() {
-    assertThatThrownBy(() -> JsonText.parse("{} x"))
+    assertThatThrownBy(() -> Json.parse("{} x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("unexpected 'x' after the JSON value at position 4");
   }
 
   @Test
   void parse_missingColon_namesWhatWasExpected() {
-    assertThatThrownBy(() -> JsonText.parse("{\"a\" 1}"))
+    assertThatThrownBy(() -> Json.parse("{\"a\" 1}"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("unexpected '1', expected ':' at position 6");
   }
@@ -53,32 +53,32 @@ class JsonTextTest {
     for (String bad :
         Arrays.asList(
             "", "{", "[1,]", "01", "1.", "-", "tru", "\"abc", "{\"a\":1,}", "\"\t\"", "\"\\x\"")) {
-      assertThatThrownBy(() -> JsonText.parse(bad))
+      assertThatThrownBy(() -> Json.parse(bad))
           .as(bad)
-          .isInstanceOf(JsonText.MalformedJsonException.class);
+          .isInstanceOf(Json.MalformedJsonException.class);
     }
   }
 
   @Test
   void parse_deepNesting_isRejectedWithoutStackOverflow() {
     String deep = "[".repeat(100_000);
-    assertThatThrownBy(() -> JsonText.parse(deep)).hasMessageContaining("nesting deeper than");
+    assertThatThrownBy(() -> Json.parse(deep)).hasMessageContaining("nesting deeper than");
   }
 
   @Test
   void parseObject_nonObject_namesTheOptionAndType() {
-    assertThatThrownBy(() -> JsonText.parseObject("[1]", "--metadata"))
+    assertThatThrownBy(() -> Json.parseObject("[1]", "--metadata"))
         .hasMessage("--metadata must be a JSON object such as {\"a\":1}, not an array");
   }
 
   @Test
   void write_roundTripsParse() {
     String text = "{\"a\":\"x\\ny\\\"\\\\\",\"n\":5,\"d\":2.5,\"l\":[true,null],\"o\":{}}";
-    assertThat(JsonText.write(JsonText.parse(text))).isEqualTo(text);
+    assertThat(Json.write(Json.parse(text))).isEqualTo(text);
   }
 
   @Test
   void write_controlCharactersAndLineSeparators_areEscaped() {
-    assertThat(JsonText.write("\u0001\u2028")).isEqualTo("\"\\u0001\\u2028\"");
+    assertThat(Json.write("\u0001\u2028")).isEqualTo("\"\\u0001\\u2028\"");
   }
 }

@@ -1,4 +1,4 @@
-package dev.microstore.cli;
+package dev.microstore.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,29 +7,35 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A small JSON reader and writer (RFC 8259), enough for metadata, export and import.
+ * A small JSON reader and writer (RFC 8259) for record envelopes, metadata, export and import.
+ * Internal to microstore's modules, not part of its API.
  *
  * <p>{@link #parse(String)} is a recursive-descent parser producing {@code Map<String, Object>}
  * (insertion order kept), {@code List}, {@code String}, {@code Long} (integers that fit), {@code
  * Double} (every other number), {@code Boolean} and {@code null}. {@link #write(StringBuilder,
  * Object)} writes those types back (plus any other {@link Number}). Stateless and thread-safe.
  */
-final class JsonText {
+public final class Json {
   /** Deepest nesting accepted, so that hostile input cannot overflow the stack. */
-  static final int MAX_DEPTH = 512;
+  public static final int MAX_DEPTH = 512;
 
   private final String text;
   private int pos;
 
-  private JsonText(String text) {
+  private Json(String text) {
     this.text = text;
   }
 
   /** Thrown for text that is not JSON; an {@link IllegalArgumentException}, so exit code 2. */
-  static final class MalformedJsonException extends IllegalArgumentException {
+  public static final class MalformedJsonException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    MalformedJsonException(String message) {
+    /**
+     * Creates the exception.
+     *
+     * @param message what is wrong and where
+     */
+    public MalformedJsonException(String message) {
       super(message);
     }
   }
@@ -39,8 +45,8 @@ final class JsonText {
    *
    * @throws MalformedJsonException naming the position and what was expected
    */
-  static @Nullable Object parse(String text) {
-    JsonText p = new JsonText(text);
+  public static @Nullable Object parse(String text) {
+    Json p = new Json(text);
     p.skipWhitespace();
     Object value = p.readValue(0);
     p.skipWhitespace();
@@ -57,7 +63,7 @@ final class JsonText {
    * @throws MalformedJsonException if the text is not JSON or not an object
    */
   @SuppressWarnings("unchecked")
-  static Map<String, @Nullable Object> parseObject(String text, String what) {
+  public static Map<String, @Nullable Object> parseObject(String text, String what) {
     Object value;
     try {
       value = parse(text);
@@ -71,7 +77,7 @@ final class JsonText {
     return (Map<String, @Nullable Object>) value;
   }
 
-  static String typeName(@Nullable Object value) {
+  public static String typeName(@Nullable Object value) {
     if (value == null) {
       return "null";
     }
@@ -355,7 +361,7 @@ final class JsonText {
   // ---------------------------------------------------------------- writing
 
   /** The JSON text of a value. */
-  static String write(@Nullable Object value) {
+  public static String write(@Nullable Object value) {
     StringBuilder sb = new StringBuilder();
     write(sb, value);
     return sb.toString();
@@ -366,7 +372,7 @@ final class JsonText {
    *
    * @throws IllegalArgumentException for any other type or a non-finite number
    */
-  static void write(StringBuilder sb, @Nullable Object value) {
+  public static void write(StringBuilder sb, @Nullable Object value) {
     if (value == null) {
       sb.append("null");
     } else if (value instanceof String) {
@@ -412,7 +418,7 @@ final class JsonText {
   }
 
   /** Appends a JSON string literal; control characters and U+2028/U+2029 are escaped. */
-  static void writeString(StringBuilder sb, String s) {
+  public static void writeString(StringBuilder sb, String s) {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
