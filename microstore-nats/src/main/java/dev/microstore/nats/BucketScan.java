@@ -3,6 +3,7 @@ package dev.microstore.nats;
 import dev.microstore.StoreException;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PushSubscribeOptions;
@@ -18,6 +19,9 @@ import java.util.function.Consumer;
  * are delivered too. The consumer is removed when the pass ends.
  */
 final class BucketScan {
+  /** How long a pass waits for the stream's last message once every key was delivered. */
+  private static final Duration SETTLE = Duration.ofMillis(200);
+
   private BucketScan() {}
 
   /**
@@ -29,6 +33,7 @@ final class BucketScan {
    */
   static long scan(
       JetStream js,
+      JetStreamManagement jsm,
       String stream,
       String filterSubject,
       boolean headersOnly,
@@ -49,12 +54,18 @@ final class BucketScan {
       throw new ScanFailure(e);
     }
     try {
-      long highest = 0;
       if (sub.getConsumerInfo().getCalculatedPending() == 0) {
-        return highest;
+        return 0;
       }
+      long until = Long.MAX_VALUE;
+      long highest = 0;
+      boolean wholeBucket = filterSubject.equals("$KV." + stream.substring(3) + ".>");
       while (true) {
-        Message m = sub.nextMessage(timeout);
+        Message m = sub.nextMessage(until == Long.MAX_VALUE ? timeout : SETTLE);
+        if (m == null && until != Long.MAX_VALUE) {
+          // the stream's last message was removed before it could be delivered: all is in
+          return highest;
+        }
         if (m == null) {
           throw new StoreException(
               "scanning stream "
@@ -69,10 +80,33 @@ final class BucketScan {
         if (!m.isJetStream()) {
           continue;
         }
-        highest = Math.max(highest, m.metaData().streamSequence());
         sink.accept(m);
-        if (m.metaData().pendingCount() == 0) {
-          return highest;
+        // the reply subject ends with the pending count: parse the metadata only when it may be 0
+        // (messages come in stream order, so the last one has the highest sequence)
+        String reply = m.getReplyTo();
+        if ((reply == null || reply.endsWith(".0")) && m.metaData().pendingCount() == 0) {
+          // Under concurrent overwrites the pending count of last-per-subject delivery can reach
+          // zero while a key whose last message was replaced during the pass is still to come
+          // (after the other keys, as a new message). Over a whole bucket every message matches,
+          // so the pass goes on until the stream's last sequence, asked for now, is delivered.
+          long sequence = m.metaData().streamSequence();
+          highest = sequence;
+          if (!wholeBucket || sequence >= until) {
+            return sequence;
+          }
+          if (until == Long.MAX_VALUE) {
+            // asked once: a key replaced before its turn was replaced before this moment, so its
+            // new message is at or below the stream's last sequence now
+            until = jsm.getStreamInfo(stream).getStreamState().getLastSequence();
+            if (sequence >= until) {
+              return sequence;
+            }
+          }
+        } else if (until != Long.MAX_VALUE) {
+          highest = m.metaData().streamSequence();
+          if (highest >= until) {
+            return highest;
+          }
         }
       }
     } catch (IOException | JetStreamApiException e) {

@@ -1479,7 +1479,7 @@ final class NatsKvStore implements Store {
           PushSubscribeOptions.builder().stream(stream).ordered(true).configuration(cc).build();
       JetStreamSubscription live = js.subscribe(filter, d, apply::accept, false, pso);
       replica.follow(d, live);
-      BucketScan.scan(js, stream, filter, false, timeout, apply);
+      BucketScan.scan(js, jsm, stream, filter, false, timeout, apply);
       return true;
     } catch (IOException | JetStreamApiException | RuntimeException e) {
       return false;
@@ -1593,6 +1593,7 @@ final class NatsKvStore implements Store {
       try {
         BucketScan.scan(
             js,
+            jsm,
             streamName(db),
             filter,
             keysOnly,
@@ -1677,6 +1678,7 @@ final class NatsKvStore implements Store {
     return track(
         NatsWatch.start(
             js,
+            jsm,
             dispatcher(),
             last,
             db,

@@ -74,6 +74,7 @@ final class NatsWatch implements dev.microstore.Watch {
 
   static NatsWatch start(
       JetStream js,
+      io.nats.client.JetStreamManagement jsm,
       Dispatcher dispatcher,
       long lastSequenceBefore,
       String db,
@@ -100,6 +101,7 @@ final class NatsWatch implements dev.microstore.Watch {
       long highest =
           BucketScan.scan(
               js,
+              jsm,
               stream,
               filter,
               false,

@@ -186,6 +186,48 @@ class NatsStoreBehaviourTest {
   }
 
   @Test
+  void scansWhileOtherClientsOverwriteTheSameKeys_alwaysSeeEveryKey() throws Exception {
+    WriteOptions o = to("other");
+    for (int i = 0; i < 10; i++) {
+      store.write(Record.of("k" + i, "0"), o);
+    }
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.ExecutorService writers =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try (Store other = NatsStore.builder().servers(TestServers.shared().url()).build()) {
+      List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        running.add(
+            writers.submit(
+                () -> {
+                  for (int i = 0; !stop.get(); i++) {
+                    other.write(Record.of("k" + (i % 10), Integer.toString(i)), o);
+                  }
+                  return null;
+                }));
+      }
+      List<String> all = List.of("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9");
+      for (int round = 0; round < 150; round++) {
+        assertThat(store.read("k", ReadOptions.builder().database("other").prefix().build()))
+            .extracting(Record::key)
+            .as("prefix read %d", round)
+            .containsExactlyElementsOf(all);
+        assertThat(store.list(ListOptions.builder().database("other").build()))
+            .as("list %d", round)
+            .containsExactlyElementsOf(all);
+      }
+      stop.set(true);
+      for (java.util.concurrent.Future<?> f : running) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      stop.set(true);
+      writers.shutdownNow();
+    }
+  }
+
+  @Test
   void deleteDatabase_deletesTheBucket() throws Exception {
     store.write(Record.of("a", "1"), to("other"));
     assertThat(store.deleteDatabase("other")).isTrue();
