@@ -163,7 +163,7 @@ final class NatsKvStore implements Store {
             false,
             new ScanSink() {
               @Override
-              public void accept(String relative, Message msg) {
+              public void accept(String relative, Message msg, long revision) {
                 if ((options.prefix() && !relative.startsWith(key))
                     || (options.suffix() && !relative.endsWith(key))) {
                   return;
@@ -171,13 +171,7 @@ final class NatsKvStore implements Store {
                 if (page.size() >= cap && relative.compareTo(page.lastKey()) > 0) {
                   return;
                 }
-                Record r =
-                    toRecord(
-                        relative,
-                        msg.getData(),
-                        msg.getHeaders(),
-                        msg.metaData().streamSequence(),
-                        now);
+                Record r = toRecord(relative, msg.getData(), msg.getHeaders(), revision, now);
                 if (r == null) {
                   page.remove(relative);
                   return;
@@ -1446,13 +1440,9 @@ final class NatsKvStore implements Store {
     String stream = streamName(db);
     String filter = "$KV." + db + ".>";
     int prefixLength = filter.length() - 1;
-    java.util.function.Consumer<Message> apply =
-        m -> {
-          if (!m.isJetStream()) {
-            return;
-          }
+    BucketScan.Sink apply =
+        (m, revision) -> {
           String stored = m.getSubject().substring(prefixLength);
-          long revision = m.metaData().streamSequence();
           Headers h = m.getHeaders();
           if (isDeleteMarker(h)) {
             replica.apply(stored, new NearCache.Entry(null, revision, null));
@@ -1477,9 +1467,19 @@ final class NatsKvStore implements Store {
               .build();
       PushSubscribeOptions pso =
           PushSubscribeOptions.builder().stream(stream).ordered(true).configuration(cc).build();
-      JetStreamSubscription live = js.subscribe(filter, d, apply::accept, false, pso);
+      JetStreamSubscription live =
+          js.subscribe(
+              filter,
+              d,
+              m -> {
+                if (m.isJetStream()) {
+                  apply.accept(m, m.metaData().streamSequence());
+                }
+              },
+              false,
+              pso);
       replica.follow(d, live);
-      BucketScan.scan(js, jsm, stream, filter, false, timeout, apply);
+      BucketScan.scan(connection, jsm, stream, filter, false, bucket.history != 1, timeout, apply);
       return true;
     } catch (IOException | JetStreamApiException | RuntimeException e) {
       return false;
@@ -1537,7 +1537,7 @@ final class NatsKvStore implements Store {
             true,
             new ScanSink() {
               @Override
-              public void accept(String relative, Message msg) {
+              public void accept(String relative, Message msg, long revision) {
                 if (relative.startsWith(options.prefix())
                     && relative.endsWith(options.suffix())
                     && timeLeft(msg.getHeaders(), now) != null) {
@@ -1566,7 +1566,7 @@ final class NatsKvStore implements Store {
   /** What a scan hands over: the key relative to the table and the message. */
   interface ScanSink {
     /** A live value of the key; a key may come again when it changes during the scan. */
-    void accept(String relativeKey, Message message);
+    void accept(String relativeKey, Message message, long revision);
 
     /** The key was deleted (or expired) during the scan, after an earlier {@link #accept}. */
     void removed(String relativeKey);
@@ -1592,13 +1592,14 @@ final class NatsKvStore implements Store {
       }
       try {
         BucketScan.scan(
-            js,
+            connection,
             jsm,
             streamName(db),
             filter,
             keysOnly,
+            lastPerSubject(db),
             timeout,
-            msg -> {
+            (msg, revision) -> {
               String subject = msg.getSubject();
               String relative;
               if (plain) {
@@ -1616,7 +1617,7 @@ final class NatsKvStore implements Store {
               if (isDeleteMarker(msg.getHeaders())) {
                 sink.removed(relative);
               } else {
-                sink.accept(relative, msg);
+                sink.accept(relative, msg, revision);
               }
             });
         return true;
@@ -1628,6 +1629,15 @@ final class NatsKvStore implements Store {
         throw NatsErrors.wrap("scanning database \"" + db + "\"", e);
       }
     }
+  }
+
+  /**
+   * Whether a pass over {@code db} needs last-per-subject delivery: when the bucket may keep older
+   * messages of a key. A bucket keeping one message per key is read in stream order, which costs
+   * the server less.
+   */
+  private boolean lastPerSubject(String db) {
+    return buckets.find(db).map(b -> b.history != 1).orElse(true);
   }
 
   /**
@@ -1670,15 +1680,17 @@ final class NatsKvStore implements Store {
           }
 
           @Override
-          public @Nullable Record record(String relativeKey, Message m, Instant now) {
-            return toRecord(
-                relativeKey, m.getData(), m.getHeaders(), m.metaData().streamSequence(), now);
+          public @Nullable Record record(
+              String relativeKey, Message m, long revision, Instant now) {
+            return toRecord(relativeKey, m.getData(), m.getHeaders(), revision, now);
           }
         };
     return track(
         NatsWatch.start(
+            connection,
             js,
             jsm,
+            lastPerSubject(db),
             dispatcher(),
             last,
             db,

@@ -69,12 +69,14 @@ final class NatsWatch implements dev.microstore.Watch {
     @Nullable String fullKey(String storedKey);
 
     /** The record of a put message, or null when it has expired. */
-    @Nullable Record record(String relativeKey, Message m, Instant now);
+    @Nullable Record record(String relativeKey, Message m, long revision, Instant now);
   }
 
   static NatsWatch start(
+      io.nats.client.Connection connection,
       JetStream js,
       io.nats.client.JetStreamManagement jsm,
+      boolean lastPerSubject,
       Dispatcher dispatcher,
       long lastSequenceBefore,
       String db,
@@ -98,19 +100,29 @@ final class NatsWatch implements dev.microstore.Watch {
     String stream = NatsKvStore.streamName(db);
     long startAfter = lastSequenceBefore;
     if (includeInitial) {
+      // a key already reported and deleted during the pass is reported deleted, as the live
+      // events start after the pass
+      java.util.Set<String> reported = new java.util.HashSet<>();
       long highest =
           BucketScan.scan(
-              js,
+              connection,
               jsm,
               stream,
               filter,
               false,
+              lastPerSubject,
               timeout,
-              m -> {
-                ChangeEvent e = toEvent(m, subjectPrefix, wanted, scope, db, decoder, false);
-                if (e != null) {
-                  listener.onEvent(e);
+              (m, revision) -> {
+                ChangeEvent e = toEvent(m, revision, subjectPrefix, wanted, scope, db, decoder);
+                if (e == null) {
+                  return;
                 }
+                if (e.op() == ChangeEvent.Op.PUT) {
+                  reported.add(e.key());
+                } else if (!reported.remove(e.key())) {
+                  return;
+                }
+                listener.onEvent(e);
               });
       startAfter = Math.max(startAfter, highest);
     }
@@ -139,7 +151,15 @@ final class NatsWatch implements dev.microstore.Watch {
                   Thread.currentThread().interrupt();
                   return;
                 }
-                ChangeEvent e = toEvent(m, subjectPrefix, wanted, scope, db, decoder, true);
+                ChangeEvent e =
+                    toEvent(
+                        m,
+                        m.metaData().streamSequence(),
+                        subjectPrefix,
+                        wanted,
+                        scope,
+                        db,
+                        decoder);
                 if (e != null) {
                   try {
                     listener.onEvent(e);
@@ -165,29 +185,25 @@ final class NatsWatch implements dev.microstore.Watch {
 
   private static @Nullable ChangeEvent toEvent(
       Message m,
+      long revision,
       String subjectPrefix,
       String wanted,
       String scope,
       String db,
-      Decoder decoder,
-      boolean live) {
+      Decoder decoder) {
     String full = decoder.fullKey(m.getSubject().substring(subjectPrefix.length()));
     if (full == null || !full.startsWith(wanted)) {
       return null;
     }
     String rel = full.substring(scope.length());
-    long revision = m.metaData().streamSequence();
     Headers h = m.getHeaders();
     if (NatsKvStore.isDeleteMarker(h)) {
-      if (!live) {
-        return null;
-      }
       boolean expired =
           h.getFirst(NatsKvStore.MARKER_REASON) != null || h.getFirst(TtlHeaders.EXPIRED) != null;
       return new ChangeEvent(
           expired ? ChangeEvent.Op.EXPIRE : ChangeEvent.Op.DELETE, db, rel, revision, null);
     }
-    Record r = decoder.record(rel, m, Instant.now());
+    Record r = decoder.record(rel, m, revision, Instant.now());
     return r == null ? null : new ChangeEvent(ChangeEvent.Op.PUT, db, rel, revision, r);
   }
 

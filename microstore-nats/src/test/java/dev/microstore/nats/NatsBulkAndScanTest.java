@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /** Bulk operations, asynchronous failures and server-filtered scans against a real server. */
 class NatsBulkAndScanTest {
-  private static final List<String> BUCKETS = List.of("bulk-small", "bulk", "dotted", "enc");
+  private static final List<String> BUCKETS =
+      List.of("bulk-small", "bulk", "dotted", "enc", "kept", "large");
   private Connection raw;
   private Store store;
 
@@ -212,5 +213,42 @@ class NatsBulkAndScanTest {
           .extracting(Record::key)
           .containsExactly("x y", "x z");
     }
+  }
+
+  @Test
+  void scansOfABucketKeepingHistory_seeTheLatestValueOfEveryKey_andNotTheDeletedOnes()
+      throws Exception {
+    raw.keyValueManagement()
+        .create(KeyValueConfiguration.builder().name("kept").maxHistoryPerKey(5).build());
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 20; i++) {
+        store.write(Record.of(String.format("k%02d", i), "v" + round), to("kept"));
+      }
+    }
+    store.delete("k07", dev.microstore.DeleteOptions.builder().database("kept").build());
+
+    List<Record> read = store.read("k", ReadOptions.builder().database("kept").prefix().build());
+
+    assertThat(read).hasSize(19).extracting(Record::valueAsString).containsOnly("v2");
+    assertThat(read).extracting(Record::key).doesNotContain("k07");
+    assertThat(store.list(ListOptions.builder().database("kept").build()))
+        .hasSize(19)
+        .doesNotContain("k07");
+  }
+
+  @Test
+  void aPrefixReadOfMoreBytesThanTheServerSendsUnasked_answersFlowControl_andGetsEveryRecord() {
+    byte[] value = new byte[16 * 1024];
+    List<Record> records = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      records.add(Record.of(String.format("k%04d", i), value));
+    }
+    store.writeAll(records, to("large")).throwIfFailed();
+
+    List<Record> read = store.read("k", ReadOptions.builder().database("large").prefix().build());
+
+    assertThat(read).hasSize(2000);
+    assertThat(read.get(1999).key()).isEqualTo("k1999");
+    assertThat(read.get(1999).value()).hasSize(value.length);
   }
 }
