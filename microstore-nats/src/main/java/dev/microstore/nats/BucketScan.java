@@ -222,18 +222,30 @@ final class BucketScan {
    * @return whether the message was an idle heartbeat
    */
   private boolean answer(Message status) {
+    return !answerFlowControl(connection, status)
+        && status.getStatus() != null
+        && status.getStatus().isHeartbeat();
+  }
+
+  /**
+   * Answers a flow-control request, or a heartbeat telling that the consumer is stalled waiting for
+   * such an answer.
+   *
+   * @return whether {@code status} was answered
+   */
+  static boolean answerFlowControl(Connection connection, Message status) {
     String reply = status.getReplyTo();
     if (reply != null && !reply.isEmpty()) {
       connection.publish(reply, null);
-      return false;
+      return true;
     }
     Headers h = status.getHeaders();
     String stalled = h == null ? null : h.getFirst("Nats-Consumer-Stalled");
     if (stalled != null && !stalled.isEmpty()) {
       connection.publish(stalled, null);
-      return false;
+      return true;
     }
-    return status.getStatus() != null && status.getStatus().isHeartbeat();
+    return false;
   }
 
   private boolean nothingPending() throws IOException, JetStreamApiException {

@@ -23,13 +23,9 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamStatusException;
-import io.nats.client.JetStreamSubscription;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
-import io.nats.client.PushSubscribeOptions;
-import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueStatus;
@@ -37,6 +33,7 @@ import io.nats.client.api.MessageGetRequest;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Clock;
@@ -53,7 +50,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -82,6 +81,7 @@ final class NatsKvStore implements Store {
   private final AtomicBatchPublisher batches;
   private volatile Runnable beforeBatchCommit = () -> {};
   private volatile @Nullable Dispatcher dispatcher;
+  private volatile @Nullable ScheduledExecutorService followTimer;
   private final java.util.Set<NatsWatch> watches =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile @Nullable Dispatcher cacheDispatcher;
@@ -1456,29 +1456,30 @@ final class NatsKvStore implements Store {
           Record r = decodeRecord(stored, m.getData(), revision, Duration.ZERO);
           replica.apply(stored, new NearCache.Entry(r, revision, expiresAt));
         };
-    Dispatcher d = cacheDispatcher();
     try {
-      long last = jsm.getStreamInfo(stream).getStreamState().getLastSequence();
-      ConsumerConfiguration cc =
-          ConsumerConfiguration.builder()
-              .deliverPolicy(DeliverPolicy.ByStartSequence)
-              .startSequence(last + 1)
-              .filterSubject(filter)
-              .build();
-      PushSubscribeOptions pso =
-          PushSubscribeOptions.builder().stream(stream).ordered(true).configuration(cc).build();
-      JetStreamSubscription live =
-          js.subscribe(
+      StreamInfo info = jsm.getStreamInfo(stream);
+      StreamFollower live =
+          StreamFollower.start(
+              connection,
+              jsm,
+              cacheDispatcher(),
+              followTimer(),
+              info,
               filter,
-              d,
-              m -> {
-                if (m.isJetStream()) {
-                  apply.accept(m, m.metaData().streamSequence());
+              info.getStreamState().getLastSequence(),
+              StreamFollower.HEARTBEAT,
+              new StreamFollower.Handler() {
+                @Override
+                public void onMessage(Message m, long revision) {
+                  apply.accept(m, revision);
                 }
-              },
-              false,
-              pso);
-      replica.follow(d, live);
+
+                @Override
+                public void onStreamLost() {
+                  nearCache.drop(db, replica);
+                }
+              });
+      replica.follow(live);
       BucketScan.scan(connection, jsm, stream, filter, false, bucket.history != 1, timeout, apply);
       return true;
     } catch (IOException | JetStreamApiException | RuntimeException e) {
@@ -1665,9 +1666,9 @@ final class NatsKvStore implements Store {
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
     String scope = scope(options.table().orElse(defaultTable));
     buckets.findOrCreate(db);
-    long last;
+    StreamInfo before;
     try {
-      last = jsm.getStreamInfo(streamName(db)).getStreamState().getLastSequence();
+      before = jsm.getStreamInfo(streamName(db));
     } catch (IOException | JetStreamApiException e) {
       buckets.forget(db);
       throw NatsErrors.wrap("watching database \"" + db + "\"", e);
@@ -1688,11 +1689,11 @@ final class NatsKvStore implements Store {
     return track(
         NatsWatch.start(
             connection,
-            js,
             jsm,
             lastPerSubject(db),
             dispatcher(),
-            last,
+            followTimer(),
+            before,
             db,
             scope,
             options.prefix(),
@@ -1717,6 +1718,27 @@ final class NatsKvStore implements Store {
         w.bucketDeleted();
       }
     }
+  }
+
+  /** The timer checking the heartbeats of watches and near-cache replicas, started on first use. */
+  private ScheduledExecutorService followTimer() {
+    ScheduledExecutorService t = followTimer;
+    if (t == null) {
+      synchronized (this) {
+        t = followTimer;
+        if (t == null) {
+          t =
+              Executors.newSingleThreadScheduledExecutor(
+                  r -> {
+                    Thread thread = new Thread(r, "microstore-nats-follow");
+                    thread.setDaemon(true);
+                    return thread;
+                  });
+          followTimer = t;
+        }
+      }
+    }
+    return t;
   }
 
   private Dispatcher dispatcher() {
@@ -1854,6 +1876,10 @@ final class NatsKvStore implements Store {
       w.close();
     }
     nearCache.close();
+    ScheduledExecutorService t = followTimer;
+    if (t != null) {
+      t.shutdownNow();
+    }
     Dispatcher cd = cacheDispatcher;
     if (cd != null) {
       try {

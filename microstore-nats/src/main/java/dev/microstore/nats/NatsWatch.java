@@ -4,13 +4,9 @@ import dev.microstore.ChangeEvent;
 import dev.microstore.Record;
 import dev.microstore.WatchListener;
 import io.nats.client.Dispatcher;
-import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.PushSubscribeOptions;
-import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,26 +17,20 @@ import org.jspecify.annotations.Nullable;
  * A watch over a bucket. With the initial data, it first reads the last message of every key in one
  * pass (on the caller's thread), then follows the stream from the sequence after the highest one
  * the pass saw or the stream held before it, so no change is lost or delivered twice. Live changes
- * come from an ordered push consumer (the client recreates it from the right sequence after a gap)
- * on the store's shared dispatcher, in stream order. The server filters on the longest whole-token
- * prefix of {@code <table>_<prefix>} when keys are not encoded; the rest is filtered here.
+ * come from a {@link StreamFollower} (a consumer of the store's own, started again after the last
+ * delivered sequence when messages are lost or the server forgot it) on the store's shared
+ * dispatcher, in stream order. The server filters on the longest whole-token prefix of {@code
+ * <table>_<prefix>} when keys are not encoded; the rest is filtered here.
  */
 final class NatsWatch implements dev.microstore.Watch {
-  private final Dispatcher dispatcher;
-  private final JetStreamSubscription subscription;
+  private final StreamFollower follower;
   private final String db;
   private final WatchListener listener;
   private final Runnable onClose;
   private volatile boolean closed;
 
-  private NatsWatch(
-      Dispatcher dispatcher,
-      JetStreamSubscription subscription,
-      String db,
-      WatchListener listener,
-      Runnable onClose) {
-    this.dispatcher = dispatcher;
-    this.subscription = subscription;
+  private NatsWatch(StreamFollower follower, String db, WatchListener listener, Runnable onClose) {
+    this.follower = follower;
     this.db = db;
     this.listener = listener;
     this.onClose = onClose;
@@ -74,11 +64,11 @@ final class NatsWatch implements dev.microstore.Watch {
 
   static NatsWatch start(
       io.nats.client.Connection connection,
-      JetStream js,
       io.nats.client.JetStreamManagement jsm,
       boolean lastPerSubject,
       Dispatcher dispatcher,
-      long lastSequenceBefore,
+      java.util.concurrent.ScheduledExecutorService timer,
+      StreamInfo before,
       String db,
       String scope,
       String prefix,
@@ -98,7 +88,7 @@ final class NatsWatch implements dev.microstore.Watch {
       }
     }
     String stream = NatsKvStore.streamName(db);
-    long startAfter = lastSequenceBefore;
+    long startAfter = before.getStreamState().getLastSequence();
     if (includeInitial) {
       // a key already reported and deleted during the pass is reported deleted, as the live
       // events start after the pass
@@ -128,55 +118,53 @@ final class NatsWatch implements dev.microstore.Watch {
     }
     // live events wait until the listener has heard that the initial data is done
     java.util.concurrent.CountDownLatch initialDone = new java.util.concurrent.CountDownLatch(1);
-    ConsumerConfiguration cc =
-        ConsumerConfiguration.builder()
-            .deliverPolicy(DeliverPolicy.ByStartSequence)
-            .startSequence(startAfter + 1)
-            .filterSubject(filter)
-            .build();
-    PushSubscribeOptions pso =
-        PushSubscribeOptions.builder().stream(stream).ordered(true).configuration(cc).build();
+    NatsWatch[] self = new NatsWatch[1];
+    StreamFollower.Handler live =
+        new StreamFollower.Handler() {
+          @Override
+          public void onMessage(Message m, long revision) {
+            try {
+              initialDone.await();
+            } catch (InterruptedException interrupted) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+            ChangeEvent e = toEvent(m, revision, subjectPrefix, wanted, scope, db, decoder);
+            if (e != null) {
+              try {
+                listener.onEvent(e);
+              } catch (RuntimeException listenerFailure) {
+                // a failing listener must not stop the watch
+              }
+            }
+          }
+
+          @Override
+          public void onStreamLost() {
+            NatsWatch w = self[0];
+            if (w != null) {
+              w.bucketDeleted();
+            }
+          }
+        };
     try {
-      JetStreamSubscription sub =
-          js.subscribe(
-              filter,
+      StreamFollower follower =
+          StreamFollower.start(
+              connection,
+              jsm,
               dispatcher,
-              m -> {
-                if (!m.isJetStream()) {
-                  return;
-                }
-                try {
-                  initialDone.await();
-                } catch (InterruptedException interrupted) {
-                  Thread.currentThread().interrupt();
-                  return;
-                }
-                ChangeEvent e =
-                    toEvent(
-                        m,
-                        m.metaData().streamSequence(),
-                        subjectPrefix,
-                        wanted,
-                        scope,
-                        db,
-                        decoder);
-                if (e != null) {
-                  try {
-                    listener.onEvent(e);
-                  } catch (RuntimeException listenerFailure) {
-                    // a failing listener must not stop the watch
-                  }
-                }
-              },
-              false,
-              pso);
+              timer,
+              before,
+              filter,
+              startAfter,
+              StreamFollower.HEARTBEAT,
+              live);
+      self[0] = new NatsWatch(follower, db, listener, () -> onClose.accept(self[0]));
       try {
         listener.onInitialDataDone();
       } finally {
         initialDone.countDown();
       }
-      NatsWatch[] self = new NatsWatch[1];
-      self[0] = new NatsWatch(dispatcher, sub, db, listener, () -> onClose.accept(self[0]));
       return self[0];
     } catch (IOException | JetStreamApiException e) {
       throw NatsErrors.wrap("watching database \"" + db + "\"", e);
@@ -214,10 +202,6 @@ final class NatsWatch implements dev.microstore.Watch {
     }
     closed = true;
     onClose.run();
-    try {
-      dispatcher.unsubscribe(subscription);
-    } catch (RuntimeException ignored) {
-      // the connection is closing; the server drops the ephemeral consumer by itself
-    }
+    follower.close();
   }
 }

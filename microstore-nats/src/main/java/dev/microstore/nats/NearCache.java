@@ -1,8 +1,6 @@
 package dev.microstore.nats;
 
 import dev.microstore.Record;
-import io.nats.client.Dispatcher;
-import io.nats.client.JetStreamSubscription;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -11,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The opt-in near cache: for each chosen database, a local replica of the latest value of every
- * key, filled by one pass over the bucket and kept current by an ordered consumer following the
- * stream. Exact reads are answered from the replica once its initial pass is done.
+ * key, filled by one pass over the bucket and kept current by a {@link StreamFollower}. Exact reads
+ * are answered from the replica once its initial pass is done.
  *
  * <p>Every entry carries the revision (stream sequence) that wrote it, and an entry only ever
  * replaces one with a lower revision. So a write or delete through the same store, applied with its
@@ -88,6 +86,12 @@ final class NearCache {
     }
   }
 
+  /** Stops {@code replica} and forgets it if it is still the database's replica. */
+  void drop(String db, Replica replica) {
+    replicas.remove(db, replica);
+    replica.stop();
+  }
+
   void close() {
     for (String db : replicas.keySet()) {
       drop(db);
@@ -120,8 +124,7 @@ final class NearCache {
   static final class Replica {
     final Buckets.Bucket bucket;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
-    private volatile @Nullable Dispatcher dispatcher;
-    private volatile @Nullable JetStreamSubscription live;
+    private volatile @Nullable StreamFollower live;
     private volatile boolean stopped;
     private volatile boolean synced;
 
@@ -129,9 +132,11 @@ final class NearCache {
       this.bucket = bucket;
     }
 
-    void follow(Dispatcher dispatcher, JetStreamSubscription live) {
-      this.dispatcher = dispatcher;
+    void follow(StreamFollower live) {
       this.live = live;
+      if (stopped) {
+        live.close();
+      }
     }
 
     /** Applies a change unless the entry already holds this revision or a newer one. */
@@ -152,14 +157,9 @@ final class NearCache {
 
     void stop() {
       stopped = true;
-      Dispatcher d = dispatcher;
-      JetStreamSubscription s = live;
-      if (d != null && s != null) {
-        try {
-          d.unsubscribe(s);
-        } catch (RuntimeException closing) {
-          // the connection is closing; the server drops the ephemeral consumer by itself
-        }
+      StreamFollower f = live;
+      if (f != null) {
+        f.close();
       }
       entries.clear();
     }
