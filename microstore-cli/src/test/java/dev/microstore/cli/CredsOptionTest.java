@@ -2,6 +2,7 @@ package dev.microstore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.microstore.nats.TestCredentials;
 import dev.microstore.testing.NatsServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,16 +11,20 @@ import java.util.UUID;
  * An operator, an account with JetStream and a user, with their JWTs, for a nats-server in operator
  * mode (a memory resolver preloaded with the account), and the user's credentials file text.
  */
-final class TestCredentials {
-  final String serverConfig;
-  final String credsFile;
+public final class TestCredentials {
+  /** The server configuration of operator mode, to add to a nats-server's configuration. */
+  public final String serverConfig;
+
+  /** The user's credentials file text: JWT and seed. */
+  public final String credsFile;
 
   private TestCredentials(String serverConfig, String credsFile) {
     this.serverConfig = serverConfig;
     this.credsFile = credsFile;
   }
 
-  static TestCredentials create() throws Exception {
+  /** New keys and JWTs. */
+  public static TestCredentials create() throws Exception {
     SecureRandom random = new SecureRandom();
     NKey operator = NKey.createOperator(random);
     NKey account = NKey.createAccount(random);
