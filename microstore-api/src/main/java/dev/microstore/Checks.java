@@ -38,13 +38,7 @@ final class Checks {
    */
   static void exactReadAll(Collection<String> keys, ReadOptions options) {
     Objects.requireNonNull(options, "options");
-    if (!options.exact() || options.offset() != 0 || options.limit() != 0) {
-      throw new IllegalArgumentException(
-          "readAll options "
-              + options
-              + " are invalid: readAll reads exact keys, so prefix, suffix, offset and limit must"
-              + " not be set");
-    }
+    dev.microstore.internal.OptionChecks.readAll(options);
     for (String k : keys) {
       Objects.requireNonNull(k, "key");
       if (k.isEmpty()) {

@@ -546,7 +546,7 @@ final class MemoryStore implements Store {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(options, "options");
     requireKey(key);
-    requireHistoryOptions(options);
+    dev.microstore.internal.OptionChecks.history(options);
     checkOpen();
     Database db = databases.get(options.database().orElse(defaultDatabase));
     if (db == null) {
@@ -568,16 +568,6 @@ final class MemoryStore implements Store {
     }
     int limit = options.limit();
     return limit > 0 && out.size() > limit ? out.subList(out.size() - limit, out.size()) : out;
-  }
-
-  static void requireHistoryOptions(ReadOptions options) {
-    if (!options.exact() || options.offset() != 0) {
-      throw new IllegalArgumentException(
-          "history options "
-              + options
-              + " are invalid: history reads one exact key, so prefix, suffix and offset must"
-              + " not be set");
-    }
   }
 
   @Override

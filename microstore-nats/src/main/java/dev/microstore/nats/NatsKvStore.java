@@ -17,6 +17,7 @@ import dev.microstore.Watch;
 import dev.microstore.WatchListener;
 import dev.microstore.WatchOptions;
 import dev.microstore.WriteOptions;
+import dev.microstore.internal.OptionChecks;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
@@ -1044,13 +1045,7 @@ final class NatsKvStore implements Store {
   public Map<String, Record> readAll(Collection<String> keys, ReadOptions options) {
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(options, "options");
-    if (!options.exact() || options.offset() != 0 || options.limit() != 0) {
-      throw new IllegalArgumentException(
-          "readAll options "
-              + options
-              + " are invalid: readAll reads exact keys, so prefix, suffix, offset and limit must"
-              + " not be set");
-    }
+    OptionChecks.readAll(options);
     checkOpen();
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
     String table = options.table().orElse(defaultTable);
@@ -1762,13 +1757,7 @@ final class NatsKvStore implements Store {
     if (key.isEmpty()) {
       throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
     }
-    if (!options.exact() || options.offset() != 0) {
-      throw new IllegalArgumentException(
-          "history options "
-              + options
-              + " are invalid: history reads one exact key, so prefix, suffix and offset must"
-              + " not be set");
-    }
+    OptionChecks.history(options);
     checkOpen();
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
     String table = options.table().orElse(defaultTable);
