@@ -251,4 +251,24 @@ class NatsBulkAndScanTest {
     assertThat(read.get(1999).key()).isEqualTo("k1999");
     assertThat(read.get(1999).value()).hasSize(value.length);
   }
+
+  @Test
+  void theConsumersOfFinishedScans_areGoneFromTheServerWithinSeconds() throws Exception {
+    store.write(Record.of("k", "v"), to("bulk"));
+    for (int i = 0; i < 20; i++) {
+      store.read("k", ReadOptions.builder().database("bulk").prefix().build());
+      store.list(ListOptions.builder().database("bulk").build());
+    }
+
+    // the server's default for ephemeral consumers without interest is 5 s
+    org.awaitility.Awaitility.await()
+        .atMost(4, TimeUnit.SECONDS)
+        .until(
+            () ->
+                raw.jetStreamManagement()
+                        .getStreamInfo("KV_bulk")
+                        .getStreamState()
+                        .getConsumerCount()
+                    == 0);
+  }
 }
