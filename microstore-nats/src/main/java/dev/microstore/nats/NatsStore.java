@@ -82,6 +82,26 @@ public final class NatsStore {
   }
 
   /**
+   * A builder configured from a store URI, as {@link dev.microstore.Stores#open(String)} would open
+   * it ({@code nats://host:4222,host2:4222?database=orders&nearCache=true}, parameters in
+   * docs/nats.md), for adding what a URI cannot say (TLS contexts, JetStream options, bucket
+   * configurations) before {@link #build()}.
+   *
+   * @param uri a {@code nats://} store URI
+   * @return the builder
+   * @throws IllegalArgumentException if the URI is malformed, not {@code nats://}, or has an
+   *     unknown or invalid parameter
+   */
+  public static NatsStore fromUri(String uri) {
+    dev.microstore.StoreUri parsed = dev.microstore.StoreUri.parse(uri);
+    if (!parsed.scheme().equals("nats")) {
+      throw new IllegalArgumentException(
+          "store URI \"" + uri + "\" is invalid here: the scheme must be nats");
+    }
+    return NatsStoreProvider.builder(parsed);
+  }
+
+  /**
    * Adds NATS server URLs (Go-Micro's {@code Nodes}); default {@value #DEFAULT_SERVER}. URLs may
    * carry user information ({@code nats://user:password@host:4222}).
    *

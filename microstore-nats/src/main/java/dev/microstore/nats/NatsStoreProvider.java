@@ -41,6 +41,11 @@ public final class NatsStoreProvider implements StoreProvider {
 
   @Override
   public Store open(StoreUri uri) {
+    return builder(uri).build();
+  }
+
+  /** The builder a URI describes. */
+  static NatsStore builder(StoreUri uri) {
     uri.requireKnownParameters(PARAMETERS);
     NatsStore b = NatsStore.builder();
     if (!uri.authority().isEmpty()) {
@@ -87,7 +92,7 @@ public final class NatsStoreProvider implements StoreProvider {
                 .ifPresent(f -> ob.authHandler(io.nats.client.Nats.credentials(f)));
           });
     }
-    return b.build();
+    return b;
   }
 
   private static boolean bool(String name, String v) {

@@ -37,7 +37,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** NATS-specific behaviour: buckets, options, bad input, TTL paths and watches of other clients. */
 class NatsStoreBehaviourTest {
   private static final List<String> BUCKETS =
-      List.of("cfg", "other", "recreate", "big", "ttlgo", "ttlhist", "watched", "dflt", "orders");
+      List.of(
+          "cfg",
+          "other",
+          "recreate",
+          "big",
+          "ttlgo",
+          "ttlhist",
+          "watched",
+          "dflt",
+          "orders",
+          "fromuri");
   private Connection raw;
   private Store store;
 
@@ -233,6 +243,29 @@ class NatsStoreBehaviourTest {
     assertThat(store.deleteDatabase("other")).isTrue();
     assertThat(raw.keyValueManagement().getBucketNames()).doesNotContain("other");
     assertThat(store.deleteDatabase("other")).isFalse();
+  }
+
+  @Test
+  void fromUri_givesTheBuilderTheUriDescribes_forSettingsAUriCannotCarry() throws Exception {
+    try (Store s =
+        NatsStore.fromUri(TestServers.shared().url() + "?database=fromuri&table=t")
+            .bucket(
+                io.nats.client.api.KeyValueConfiguration.builder()
+                    .name("fromuri")
+                    .maxHistoryPerKey(3)
+                    .build())
+            .build()) {
+      s.write(Record.of("k", "v"));
+      assertThat(raw.keyValue("fromuri").get("t_k").getValueAsString()).contains("\"dg==\"");
+      assertThat(raw.keyValueManagement().getStatus("fromuri").getMaxHistoryPerKey()).isEqualTo(3);
+    }
+    assertThatThrownBy(() -> NatsStore.fromUri("memory:?database=x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"memory:?database=x\"")
+        .hasMessageContaining("nats");
+    assertThatThrownBy(() -> NatsStore.fromUri(TestServers.shared().url() + "?colour=blue"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("colour");
   }
 
   @Test
