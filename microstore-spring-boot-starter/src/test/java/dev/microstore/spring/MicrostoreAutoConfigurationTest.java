@@ -146,4 +146,19 @@ class MicrostoreAutoConfigurationTest {
                     .rootCause()
                     .hasMessageContaining("microstore.uri"));
   }
+
+  @Test
+  void theConfigurationMetadata_describesEveryProperty() throws Exception {
+    try (var in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      assertThat(in).isNotNull();
+      String json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      for (var m : MicrostoreProperties.class.getDeclaredMethods()) {
+        if (m.getName().startsWith("set")) {
+          String property =
+              "microstore." + m.getName().substring(3).toLowerCase(java.util.Locale.ROOT);
+          assertThat(json).as(property).contains("\"name\": \"" + property + "\"");
+        }
+      }
+    }
+  }
 }
