@@ -204,15 +204,9 @@ final class BucketScan {
     String inbox = connection.createInbox();
     sub = connection.subscribe(inbox);
     ConsumerConfiguration.Builder cc =
-        ConsumerConfiguration.builder()
+        pushConsumer(inbox, filterSubject, HEARTBEAT)
             .deliverPolicy(policy)
-            .filterSubject(filterSubject)
             .headersOnly(headersOnly)
-            .ackPolicy(AckPolicy.None)
-            .deliverSubject(inbox)
-            .flowControl(HEARTBEAT)
-            .memStorage(true)
-            .numReplicas(1)
             .inactiveThreshold(GONE_AFTER);
     if (policy == DeliverPolicy.ByStartSequence) {
       cc.startSequence(startSequence);
@@ -221,6 +215,21 @@ final class BucketScan {
     consumer = info.getName();
     expectedConsumerSequence = 1;
     return info.getNumPending();
+  }
+
+  /**
+   * What passes and followers have in common: a push consumer to {@code inbox} without
+   * acknowledgements, kept in memory with one replica, with flow control and heartbeats.
+   */
+  static ConsumerConfiguration.Builder pushConsumer(
+      String inbox, String filterSubject, Duration heartbeat) {
+    return ConsumerConfiguration.builder()
+        .filterSubject(filterSubject)
+        .ackPolicy(AckPolicy.None)
+        .deliverSubject(inbox)
+        .flowControl(heartbeat)
+        .memStorage(true)
+        .numReplicas(1);
   }
 
   /**

@@ -6,7 +6,6 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
-import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StreamInfo;
@@ -129,15 +128,9 @@ final class StreamFollower implements AutoCloseable {
     String inbox = connection.createInbox();
     sub = dispatcher.subscribe(inbox, m -> onMessage(gen, m));
     ConsumerConfiguration cc =
-        ConsumerConfiguration.builder()
+        BucketScan.pushConsumer(inbox, filterSubject, heartbeat)
             .deliverPolicy(DeliverPolicy.ByStartSequence)
             .startSequence(lastStreamSequence + 1)
-            .filterSubject(filterSubject)
-            .ackPolicy(AckPolicy.None)
-            .deliverSubject(inbox)
-            .flowControl(heartbeat)
-            .memStorage(true)
-            .numReplicas(1)
             .build();
     expectedConsumerSequence = 1;
     lastHeard = System.nanoTime();
