@@ -54,10 +54,15 @@ class NatsClusterFaultTest {
   }
 
   private static Store store(String db, List<String> urls) {
+    return store(db, urls, 1);
+  }
+
+  private static Store store(String db, List<String> urls, int history) {
     return NatsStore.builder()
         .servers(urls.toArray(new String[0]))
         .database(db)
         .replicas(3)
+        .history(history)
         .timeout(TIMEOUT)
         .connectionOptions(
             b ->
@@ -124,11 +129,34 @@ class NatsClusterFaultTest {
     AtomicLong firstAckAfterKill = new AtomicLong();
     List<Throwable> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
     Map<String, Integer> failureKinds = new ConcurrentHashMap<>();
+    java.util.Set<Long> acknowledgedRevisions = ConcurrentHashMap.newKeySet();
+    List<Long> watched = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<StoreException> watchErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    try (Store store = store(db, cluster.urlList());
+    // the bucket keeps 10 revisions per key (each key is written about 5 times), so that every
+    // acknowledged revision is still there for a watch that has to start a new consumer
+    try (Store store = store(db, cluster.urlList(), 10);
+        Store watching = store(db, cluster.urlList(), 10);
         Connection raw = raw(cluster.urlList())) {
       // creating a replicated bucket on a busy machine can take longer than the timeout
       retrying(() -> store.write(Record.of("warmup", "0")));
+      // a watch through the failover: its consumer may live on the killed node
+      dev.microstore.Watch watch =
+          retrying(
+              () ->
+                  watching.watch(
+                      dev.microstore.WatchOptions.builder().build(),
+                      new dev.microstore.WatchListener() {
+                        @Override
+                        public void onEvent(dev.microstore.ChangeEvent event) {
+                          watched.add(event.revision());
+                        }
+
+                        @Override
+                        public void onError(StoreException error) {
+                          watchErrors.add(error);
+                        }
+                      }));
       List<Thread> writers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int id = t;
@@ -142,7 +170,7 @@ class NatsClusterFaultTest {
                     while (true) {
                       long start = System.nanoTime();
                       try {
-                        store.write(Record.of(key, value));
+                        acknowledgedRevisions.add(store.write(Record.of(key, value)));
                         long done = System.nanoTime();
                         slowestCallNanos.accumulateAndGet(done - start, Math::max);
                         acknowledged.put(key, value);
@@ -240,6 +268,24 @@ class NatsClusterFaultTest {
           }
         }
       }
+      long highestAcknowledged =
+          acknowledgedRevisions.stream().mapToLong(r -> r).max().orElseThrow();
+      long watchStarted = System.nanoTime();
+      await()
+          .atMost(60, TimeUnit.SECONDS)
+          .until(
+              () ->
+                  !watchErrors.isEmpty()
+                      || (!watched.isEmpty()
+                          && watched.get(watched.size() - 1) >= highestAcknowledged));
+      long watchCaughtUpMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - watchStarted);
+      watch.close();
+      java.util.Set<Long> seen = new java.util.HashSet<>(watched);
+      long missedByWatch = acknowledgedRevisions.stream().filter(r -> !seen.contains(r)).count();
+      boolean watchInOrder = true;
+      for (int i = 1; i < watched.size(); i++) {
+        watchInOrder &= watched.get(i) > watched.get(i - 1);
+      }
       long recoveryMillis =
           firstAckAfterKill.get() == 0
               ? -1
@@ -269,7 +315,18 @@ class NatsClusterFaultTest {
               + " firstAckAfterKillMs="
               + recoveryMillis
               + " slowestCallMs="
-              + TimeUnit.NANOSECONDS.toMillis(slowestCallNanos.get()));
+              + TimeUnit.NANOSECONDS.toMillis(slowestCallNanos.get())
+              + " watchEvents="
+              + watched.size()
+              + " watchMissedAcknowledged="
+              + missedByWatch
+              + " watchInOrder="
+              + watchInOrder
+              + " watchCaughtUpAfterWritersMs="
+              + watchCaughtUpMillis);
+      assertThat(watchErrors).isEmpty();
+      assertThat(missedByWatch).isZero();
+      assertThat(watchInOrder).isTrue();
       assertThat(lost).isZero();
       assertThat(lostOnSurvivor).isZero();
       assertThat(firstAckAfterKill.get()).isNotZero();
