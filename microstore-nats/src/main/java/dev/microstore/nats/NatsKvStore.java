@@ -1706,6 +1706,12 @@ final class NatsKvStore implements Store {
     return w;
   }
 
+  /** Whether exact reads of {@code db} are answered from a synced near-cache replica now. */
+  boolean nearCacheServes(String db) {
+    NearCache.Replica r = nearCache.running(db);
+    return r != null && r.synced();
+  }
+
   /** Called when the server announces that a bucket was deleted. */
   void bucketDeleted(String db) {
     for (NatsWatch w : watches) {

@@ -147,6 +147,11 @@ final class NearCache {
       entries.merge(storedKey, e, (old, now) -> old.revision >= now.revision ? old : now);
     }
 
+    /** Whether the initial pass is done, so that reads are answered from the replica. */
+    boolean synced() {
+      return synced && !stopped;
+    }
+
     @Nullable Entry get(String storedKey) {
       return entries.get(storedKey);
     }

@@ -58,6 +58,10 @@ class NatsClusterFaultTest {
   }
 
   private static Store store(String db, List<String> urls, int history) {
+    return builder(db, urls, history).build();
+  }
+
+  private static NatsStore builder(String db, List<String> urls, int history) {
     return NatsStore.builder()
         .servers(urls.toArray(new String[0]))
         .database(db)
@@ -69,8 +73,7 @@ class NatsClusterFaultTest {
                 b.maxReconnects(-1)
                     .reconnectWait(Duration.ofMillis(100))
                     .connectionTimeout(TIMEOUT)
-                    .errorListener(new io.nats.client.ErrorListener() {}))
-        .build();
+                    .errorListener(new io.nats.client.ErrorListener() {}));
   }
 
   private static Connection raw(List<String> urls) throws Exception {
@@ -137,9 +140,12 @@ class NatsClusterFaultTest {
     // acknowledged revision is still there for a watch that has to start a new consumer
     try (Store store = store(db, cluster.urlList(), 10);
         Store watching = store(db, cluster.urlList(), 10);
+        Store cached = builder(db, cluster.urlList(), 10).nearCache(db).build();
         Connection raw = raw(cluster.urlList())) {
       // creating a replicated bucket on a busy machine can take longer than the timeout
       retrying(() -> store.write(Record.of("warmup", "0")));
+      // a near-cache replica through the failover, started by a first read
+      retrying(() -> cached.read("warmup"));
       // a watch through the failover: its consumer may live on the killed node
       dev.microstore.Watch watch =
           retrying(
@@ -279,6 +285,23 @@ class NatsClusterFaultTest {
                       || (!watched.isEmpty()
                           && watched.get(watched.size() - 1) >= highestAcknowledged));
       long watchCaughtUpMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - watchStarted);
+      // the replica converges on every acknowledged value
+      long[] staleInCache = {0};
+      await()
+          .atMost(60, TimeUnit.SECONDS)
+          .ignoreExceptions()
+          .until(
+              () -> {
+                staleInCache[0] =
+                    acknowledged.entrySet().stream()
+                        .filter(
+                            e -> {
+                              List<Record> r = cached.read(e.getKey());
+                              return !r.get(0).valueAsString().equals(e.getValue());
+                            })
+                        .count();
+                return staleInCache[0] == 0;
+              });
       watch.close();
       java.util.Set<Long> seen = new java.util.HashSet<>(watched);
       long missedByWatch = acknowledgedRevisions.stream().filter(r -> !seen.contains(r)).count();
@@ -323,7 +346,10 @@ class NatsClusterFaultTest {
               + " watchInOrder="
               + watchInOrder
               + " watchCaughtUpAfterWritersMs="
-              + watchCaughtUpMillis);
+              + watchCaughtUpMillis
+              + " staleInNearCache="
+              + staleInCache[0]);
+      assertThat(((NatsKvStore) cached).nearCacheServes(db)).isTrue();
       assertThat(watchErrors).isEmpty();
       assertThat(missedByWatch).isZero();
       assertThat(watchInOrder).isTrue();
