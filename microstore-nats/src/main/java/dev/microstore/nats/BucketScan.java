@@ -117,8 +117,9 @@ final class BucketScan {
 
   private long run(boolean lastPerSubject)
       throws IOException, JetStreamApiException, InterruptedException {
-    long expected = start(lastPerSubject ? DeliverPolicy.LastPerSubject : DeliverPolicy.All, 0);
-    if (expected == 0) {
+    long pendingAtStart =
+        start(lastPerSubject ? DeliverPolicy.LastPerSubject : DeliverPolicy.All, 0);
+    if (pendingAtStart == 0) {
       return 0;
     }
     // A pass ends once it has delivered the stream's last sequence taken at some moment: every key
@@ -168,8 +169,8 @@ final class BucketScan {
           throw new StoreException(
               "scanning stream " + stream + ": messages kept being lost", null, 0, true);
         }
-        expected = start(DeliverPolicy.ByStartSequence, highest + 1);
-        if (expected == 0) {
+        pendingAtStart = start(DeliverPolicy.ByStartSequence, highest + 1);
+        if (pendingAtStart == 0) {
           return highest;
         }
         continue;
@@ -178,7 +179,7 @@ final class BucketScan {
       sink.accept(m, ack.streamSequence);
       highest = Math.max(highest, ack.streamSequence);
       if (until == Long.MAX_VALUE) {
-        boolean chasing = expectedConsumerSequence > expected;
+        boolean chasing = expectedConsumerSequence > pendingAtStart;
         if (ack.pending == 0 && !wholeBucket) {
           return highest;
         }

@@ -49,6 +49,15 @@ final class Buckets {
       this.kvOptions = kvOptions;
     }
 
+    /**
+     * Whether the stream may hold older messages of a key besides its latest (history above 1):
+     * then a pass asks for the last message per subject; otherwise every stored message is the
+     * latest of its key and a pass reads the stream in order, which costs the server less.
+     */
+    boolean keepsOlderMessages() {
+      return history != 1;
+    }
+
     /** The jnats handle, opened on first use. */
     KeyValue kv() throws IOException {
       KeyValue k = kv;

@@ -81,11 +81,27 @@ final class NatsKvStore implements Store {
   private final Clock clock = Clock.systemUTC();
   private final AtomicBatchPublisher batches;
   private volatile Runnable beforeBatchCommit = () -> {};
-  private volatile @Nullable Dispatcher dispatcher;
-  private volatile @Nullable ScheduledExecutorService followTimer;
+
+  /** The dispatcher of watches, created on first use. */
+  private final Lazy<Dispatcher> dispatcher;
+
+  /** The timer checking the heartbeats of watches and near-cache replicas. */
+  private final Lazy<ScheduledExecutorService> followTimer =
+      new Lazy<>(
+          () ->
+              Executors.newSingleThreadScheduledExecutor(
+                  r -> {
+                    Thread thread = new Thread(r, "microstore-nats-follow");
+                    thread.setDaemon(true);
+                    return thread;
+                  }));
+
   private final java.util.Set<NatsWatch> watches =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private volatile @Nullable Dispatcher cacheDispatcher;
+
+  /** The dispatcher of near-cache replicas (apart from watches, whose listeners may be slow). */
+  private final Lazy<Dispatcher> cacheDispatcher;
+
   private volatile boolean closed;
 
   NatsKvStore(
@@ -104,6 +120,8 @@ final class NatsKvStore implements Store {
       PermissionViolations violations,
       NearCache nearCache) {
     this.connection = connection;
+    this.dispatcher = new Lazy<>(connection::createDispatcher);
+    this.cacheDispatcher = new Lazy<>(connection::createDispatcher);
     this.ownsConnection = ownsConnection;
     this.js = js;
     this.jsm = jsm;
@@ -1457,8 +1475,8 @@ final class NatsKvStore implements Store {
           StreamFollower.start(
               connection,
               jsm,
-              cacheDispatcher(),
-              followTimer(),
+              cacheDispatcher.get(),
+              followTimer.get(),
               info,
               filter,
               info.getStreamState().getLastSequence(),
@@ -1475,7 +1493,8 @@ final class NatsKvStore implements Store {
                 }
               });
       replica.follow(live);
-      BucketScan.scan(connection, jsm, stream, filter, false, bucket.history != 1, timeout, apply);
+      BucketScan.scan(
+          connection, jsm, stream, filter, false, bucket.keepsOlderMessages(), timeout, apply);
       return true;
     } catch (IOException | JetStreamApiException | RuntimeException e) {
       return false;
@@ -1492,20 +1511,6 @@ final class NatsKvStore implements Store {
     } catch (java.time.format.DateTimeParseException malformed) {
       return null;
     }
-  }
-
-  private Dispatcher cacheDispatcher() {
-    Dispatcher d = cacheDispatcher;
-    if (d == null) {
-      synchronized (this) {
-        d = cacheDispatcher;
-        if (d == null) {
-          d = connection.createDispatcher();
-          cacheDispatcher = d;
-        }
-      }
-    }
-    return d;
   }
 
   // ---------------------------------------------------------------- list
@@ -1583,7 +1588,8 @@ final class NatsKvStore implements Store {
     int relativeStart = subjectPrefix.length() + scope.length();
     boolean plain = !keys.encodes();
     for (int attempt = 0; ; attempt++) {
-      if (buckets.find(db).isEmpty()) {
+      Optional<Buckets.Bucket> bucket = buckets.find(db);
+      if (bucket.isEmpty()) {
         return false;
       }
       try {
@@ -1593,7 +1599,7 @@ final class NatsKvStore implements Store {
             streamName(db),
             filter,
             keysOnly,
-            lastPerSubject(db),
+            bucket.get().keepsOlderMessages(),
             timeout,
             (msg, revision) -> {
               String subject = msg.getSubject();
@@ -1628,15 +1634,6 @@ final class NatsKvStore implements Store {
   }
 
   /**
-   * Whether a pass over {@code db} needs last-per-subject delivery: when the bucket may keep older
-   * messages of a key. A bucket keeping one message per key is read in stream order, which costs
-   * the server less.
-   */
-  private boolean lastPerSubject(String db) {
-    return buckets.find(db).map(b -> b.history != 1).orElse(true);
-  }
-
-  /**
    * The subject filter of a scan for keys starting with {@code wanted}: the whole bucket, or when
    * keys are not encoded and {@code wanted} has a valid whole-token prefix (up to its last {@code
    * .}), only the subjects under that prefix.
@@ -1660,7 +1657,7 @@ final class NatsKvStore implements Store {
     checkOpen();
     String db = KeyRules.database(options.database().orElse(defaultDatabase));
     String scope = scope(options.table().orElse(defaultTable));
-    buckets.findOrCreate(db);
+    Buckets.Bucket bucket = buckets.findOrCreate(db);
     StreamInfo before;
     try {
       before = jsm.getStreamInfo(streamName(db));
@@ -1685,9 +1682,9 @@ final class NatsKvStore implements Store {
         NatsWatch.start(
             connection,
             jsm,
-            lastPerSubject(db),
-            dispatcher(),
-            followTimer(),
+            bucket.keepsOlderMessages(),
+            dispatcher.get(),
+            followTimer.get(),
             before,
             db,
             scope,
@@ -1719,41 +1716,6 @@ final class NatsKvStore implements Store {
         w.bucketDeleted();
       }
     }
-  }
-
-  /** The timer checking the heartbeats of watches and near-cache replicas, started on first use. */
-  private ScheduledExecutorService followTimer() {
-    ScheduledExecutorService t = followTimer;
-    if (t == null) {
-      synchronized (this) {
-        t = followTimer;
-        if (t == null) {
-          t =
-              Executors.newSingleThreadScheduledExecutor(
-                  r -> {
-                    Thread thread = new Thread(r, "microstore-nats-follow");
-                    thread.setDaemon(true);
-                    return thread;
-                  });
-          followTimer = t;
-        }
-      }
-    }
-    return t;
-  }
-
-  private Dispatcher dispatcher() {
-    Dispatcher d = dispatcher;
-    if (d == null) {
-      synchronized (this) {
-        d = dispatcher;
-        if (d == null) {
-          d = connection.createDispatcher();
-          dispatcher = d;
-        }
-      }
-    }
-    return d;
   }
 
   @Override
@@ -1871,32 +1833,23 @@ final class NatsKvStore implements Store {
       w.close();
     }
     nearCache.close();
-    ScheduledExecutorService t = followTimer;
-    if (t != null) {
-      t.shutdownNow();
-    }
-    Dispatcher cd = cacheDispatcher;
-    if (cd != null) {
-      try {
-        connection.closeDispatcher(cd);
-      } catch (RuntimeException alreadyClosed) {
-        // the connection is closed already
-      }
-    }
-    Dispatcher d = dispatcher;
-    if (d != null) {
-      try {
-        connection.closeDispatcher(d);
-      } catch (RuntimeException alreadyClosed) {
-        // the connection is closed already
-      }
-    }
+    followTimer.ifCreated(ScheduledExecutorService::shutdownNow);
+    cacheDispatcher.ifCreated(this::closeDispatcher);
+    dispatcher.ifCreated(this::closeDispatcher);
     if (ownsConnection) {
       try {
         connection.close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  private void closeDispatcher(Dispatcher d) {
+    try {
+      connection.closeDispatcher(d);
+    } catch (RuntimeException alreadyClosed) {
+      // the connection is closed already
     }
   }
 

@@ -80,12 +80,28 @@ class StreamFollowerTest {
     }
   }
 
+  /** Follows bucket {@code bucket} after sequence {@code after} with the short heartbeat. */
+  private StreamFollower follow(
+      Connection nc, Dispatcher d, String bucket, long after, StreamFollower.Handler handler)
+      throws Exception {
+    JetStreamManagement jsm = nc.jetStreamManagement();
+    return StreamFollower.start(
+        nc,
+        jsm,
+        d,
+        timer,
+        jsm.getStreamInfo("KV_" + bucket),
+        "$KV." + bucket + ".>",
+        after,
+        HEARTBEAT,
+        handler);
+  }
+
   @Test
   void messagesTheClientDrops_areDeliveredAgain_inOrder_exactlyOnce() throws Exception {
     try (Connection nc = quietConnection(TestServers.shared().url())) {
       nc.keyValueManagement().create(KeyValueConfiguration.builder().name("follow-gap").build());
       KeyValue kv = nc.keyValue("follow-gap");
-      JetStreamManagement jsm = nc.jetStreamManagement();
       Dispatcher d = nc.createDispatcher();
       d.setPendingLimits(20, -1); // beyond 20 queued messages the client drops them
       CountDownLatch released = new CountDownLatch(1);
@@ -101,17 +117,7 @@ class StreamFollowerTest {
               super.onMessage(message, streamSequence);
             }
           };
-      try (StreamFollower f =
-          StreamFollower.start(
-              nc,
-              jsm,
-              d,
-              timer,
-              jsm.getStreamInfo("KV_follow-gap"),
-              "$KV.follow-gap.>",
-              0,
-              HEARTBEAT,
-              recorder)) {
+      try (StreamFollower f = follow(nc, d, "follow-gap", 0, recorder)) {
         for (int i = 0; i < 1000; i++) {
           kv.put("k" + i, "v" + i); // one key each: the stream keeps every message
         }
@@ -138,19 +144,8 @@ class StreamFollowerTest {
                   .storageType(StorageType.File)
                   .build());
       KeyValue kv = nc.keyValue("follow-restart");
-      JetStreamManagement jsm = nc.jetStreamManagement();
       Recorder recorder = new Recorder();
-      try (StreamFollower f =
-          StreamFollower.start(
-              nc,
-              jsm,
-              nc.createDispatcher(),
-              timer,
-              jsm.getStreamInfo("KV_follow-restart"),
-              "$KV.follow-restart.>",
-              0,
-              HEARTBEAT,
-              recorder)) {
+      try (StreamFollower f = follow(nc, nc.createDispatcher(), "follow-restart", 0, recorder)) {
         for (int i = 0; i < 5; i++) {
           kv.put("k" + i, "before");
         }
@@ -182,20 +177,9 @@ class StreamFollowerTest {
       throws Exception {
     try (Connection nc = quietConnection(TestServers.shared().url())) {
       nc.keyValueManagement().create(KeyValueConfiguration.builder().name("follow-lost").build());
-      JetStreamManagement jsm = nc.jetStreamManagement();
       nc.keyValue("follow-lost").put("old", "1");
       Recorder recorder = new Recorder();
-      try (StreamFollower f =
-          StreamFollower.start(
-              nc,
-              jsm,
-              nc.createDispatcher(),
-              timer,
-              jsm.getStreamInfo("KV_follow-lost"),
-              "$KV.follow-lost.>",
-              1,
-              HEARTBEAT,
-              recorder)) {
+      try (StreamFollower f = follow(nc, nc.createDispatcher(), "follow-lost", 1, recorder)) {
         nc.keyValueManagement().delete("follow-lost");
         nc.keyValueManagement().create(KeyValueConfiguration.builder().name("follow-lost").build());
         for (int i = 0; i < 3; i++) {
