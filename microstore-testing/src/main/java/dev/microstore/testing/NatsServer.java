@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  *   ...
  *   server.kill();    // SIGKILL: a crash
  *   server.restart(); // same port, same store directory, same configuration
+ *   server.pause();   // SIGSTOP: the process is frozen, connections stay open but stall
+ *   server.resume();  // SIGCONT
  * }
  * }</pre>
  *
@@ -63,6 +65,7 @@ public final class NatsServer implements AutoCloseable {
   private final String healthPath;
 
   private volatile Process process;
+  private volatile Process pausedProcess;
   private volatile long logOffset;
   private boolean closed;
 
@@ -349,6 +352,7 @@ public final class NatsServer implements AutoCloseable {
       throw new IllegalStateException("This nats-server is already running: " + this);
     }
     logOffset = Support.size(logFile);
+    pausedProcess = null;
     ProcessBuilder pb =
         new ProcessBuilder(binary.path().toString(), "-c", configFile.toString())
             .directory(tempDir.toFile())
@@ -551,7 +555,7 @@ public final class NatsServer implements AutoCloseable {
   }
 
   /**
-   * Tells whether the server process is alive.
+   * Tells whether the server process is alive. A {@linkplain #pause() paused} server is alive.
    *
    * @return {@code true} between a (re)start and {@link #stop()}, {@link #kill()} or a crash
    */
@@ -583,14 +587,81 @@ public final class NatsServer implements AutoCloseable {
   }
 
   /**
+   * Freezes the server the way a long garbage-collection pause, a swapped-out machine or a
+   * suspended virtual machine would: sends {@code SIGSTOP} (with the system's {@code kill} command,
+   * as Java cannot send it). The process stays alive and the kernel still accepts TCP connections
+   * on its ports, but the server reads, writes and times out nothing until {@link #resume()}: a
+   * client sees stalled connections, not closed ones. On Linux, returns once the kernel reports the
+   * process stopped. Does nothing if the server is already paused.
+   *
+   * <p>{@link #stop()}, {@link #kill()}, {@link #restart()} and {@link #close()} work on a paused
+   * server. Pausing a cluster node also stalls its routes to the other nodes, which then elect
+   * other leaders once their timeouts pass.
+   *
+   * @throws IllegalStateException if the server is not running, or the signal cannot be sent (the
+   *     {@code kill} command is missing, fails or does not end within 5 s)
+   */
+  public synchronized void pause() {
+    Process p = process;
+    if (p == null || !p.isAlive()) {
+      throw new IllegalStateException("Cannot pause a nats-server that is not running: " + this);
+    }
+    if (pausedProcess == p) {
+      return;
+    }
+    Signals.stop(p.pid());
+    pausedProcess = p;
+  }
+
+  /**
+   * Continues a {@linkplain #pause() paused} server: sends {@code SIGCONT}. The server then handles
+   * what piled up meanwhile, and may close connections whose pings went unanswered. Does nothing if
+   * the server is not paused (or no longer runs).
+   *
+   * @throws IllegalStateException if the signal cannot be sent
+   */
+  public synchronized void resume() {
+    Process p = pausedProcess;
+    if (p == null) {
+      return;
+    }
+    if (p.isAlive()) {
+      Signals.resume(p.pid());
+    }
+    pausedProcess = null;
+  }
+
+  /**
+   * Tells whether the server is {@linkplain #pause() paused}.
+   *
+   * @return {@code true} between {@link #pause()} and {@link #resume()} (or anything that ends or
+   *     replaces the process), while the process is alive
+   */
+  public boolean isPaused() {
+    Process p = pausedProcess;
+    return p != null && p == process && p.isAlive();
+  }
+
+  /**
    * Stops the server gracefully: sends {@code SIGTERM} and waits for the process to end (after 10
-   * s, kills it). Does nothing if it is not running. The store directory and ports are kept for
-   * {@link #restart()}.
+   * s, kills it). A paused server is resumed first, so it can handle the signal. Does nothing if it
+   * is not running. The store directory and ports are kept for {@link #restart()}.
    */
   public synchronized void stop() {
     Process p = process;
     if (p == null || !p.isAlive()) {
+      pausedProcess = null;
       return;
+    }
+    if (pausedProcess == p) {
+      try {
+        resume();
+      } catch (IllegalStateException e) {
+        // Cannot continue it: a stopped process ignores SIGTERM, so end it the hard way.
+        killProcess(p);
+        pausedProcess = null;
+        return;
+      }
     }
     p.destroy();
     try {
@@ -606,14 +677,15 @@ public final class NatsServer implements AutoCloseable {
   /**
    * Kills the server the way a crash would: sends {@code SIGKILL} ({@link
    * Process#destroyForcibly()}, which is {@code kill -9} on Linux and macOS) and waits for the
-   * process to end. Does nothing if it is not running. The store directory and ports are kept for
-   * {@link #restart()}.
+   * process to end. A paused server is killed as it is. Does nothing if it is not running. The
+   * store directory and ports are kept for {@link #restart()}.
    */
   public synchronized void kill() {
     Process p = process;
     if (p != null && p.isAlive()) {
       killProcess(p);
     }
+    pausedProcess = null;
   }
 
   private static void killProcess(Process p) {
@@ -633,10 +705,10 @@ public final class NatsServer implements AutoCloseable {
   }
 
   /**
-   * Stops the server if it runs (gracefully) and starts it again with the same binary, ports, store
-   * directory and configuration, then waits until it is ready as {@link Builder#start()} does. A
-   * node of a {@link NatsCluster} only waits until it has JetStream enabled; use {@link
-   * NatsCluster#awaitReady(Duration)} to wait for the whole cluster.
+   * Stops the server if it runs (gracefully, resuming it first if paused) and starts it again with
+   * the same binary, ports, store directory and configuration, then waits until it is ready as
+   * {@link Builder#start()} does. A node of a {@link NatsCluster} only waits until it has JetStream
+   * enabled; use {@link NatsCluster#awaitReady(Duration)} to wait for the whole cluster.
    *
    * @throws IllegalStateException if the server was closed, exits early or is not ready in time
    *     (the message includes the end of the log; the process is then killed)
@@ -651,9 +723,9 @@ public final class NatsServer implements AutoCloseable {
   }
 
   /**
-   * Stops the server (gracefully, as {@link #stop()}) and deletes its temporary directory with the
-   * configuration, the log and, unless {@link Builder#storeDir(Path)} was given, the store
-   * directory. Calling it again does nothing.
+   * Stops the server (gracefully, as {@link #stop()}, resuming it first if paused) and deletes its
+   * temporary directory with the configuration, the log and, unless {@link Builder#storeDir(Path)}
+   * was given, the store directory. Calling it again does nothing.
    */
   @Override
   public synchronized void close() {
@@ -705,7 +777,7 @@ public final class NatsServer implements AutoCloseable {
 
   /**
    * Returns for example {@code nats-server 2.9.10 microstore-4222-a1b2c3 at nats://127.0.0.1:4222
-   * (running)}.
+   * (running)}; the state is one of {@code running}, {@code paused} and {@code not running}.
    *
    * @return a description of this server
    */
@@ -717,6 +789,6 @@ public final class NatsServer implements AutoCloseable {
         + serverName
         + " at "
         + url()
-        + (isRunning() ? " (running)" : " (not running)");
+        + (isPaused() ? " (paused)" : isRunning() ? " (running)" : " (not running)");
   }
 }
