@@ -39,6 +39,13 @@ public final class NatsCluster implements AutoCloseable {
   /** How long {@link Builder#start()} waits for the cluster to be ready. */
   public static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * The name of nats-server's global account, {@code $G}: the account of every client when the
+   * configuration defines no accounts, as in a cluster started without {@link
+   * Builder#extraConfig(String)}.
+   */
+  public static final String GLOBAL_ACCOUNT = "$G";
+
   private static final Pattern META_LEADER =
       Pattern.compile("\"meta_cluster\"\\s*:\\s*\\{[^{}]*?\"leader\"\\s*:\\s*\"([^\"]*)\"");
   private static final int START_ATTEMPTS = 3;
@@ -217,7 +224,9 @@ public final class NatsCluster implements AutoCloseable {
   /**
    * Waits until every running node is ready and healthy ({@code GET /healthz} answers 200) and they
    * all report the same JetStream meta leader, which is one of the running nodes. Useful after
-   * {@link NatsServer#restart()} of a node, which only waits for that node.
+   * {@link NatsServer#restart()} of a node, which only waits for that node. Here and in {@link
+   * #awaitMetaLeader(Duration)} and {@link #metaLeader()}, a {@linkplain NatsServer#pause() paused}
+   * node counts as not running.
    *
    * @param timeout how long to wait at most
    * @return the meta leader
@@ -287,6 +296,10 @@ public final class NatsCluster implements AutoCloseable {
         report.add(node.serverName() + ": not running");
         continue;
       }
+      if (node.isPaused()) {
+        report.add(node.serverName() + ": paused");
+        continue;
+      }
       running++;
       try {
         if (healthy) {
@@ -351,6 +364,64 @@ public final class NatsCluster implements AutoCloseable {
   public Optional<String> metaLeader() {
     NatsServer leader = check(false, new ArrayList<>());
     return leader == null ? Optional.empty() : Optional.of(leader.serverName());
+  }
+
+  /**
+   * Returns the node that leads a JetStream stream right now, as the nodes' monitoring endpoints
+   * ({@code /jsz}) report it, without waiting. For a key-value bucket {@code B} the stream is
+   * {@code KV_B}.
+   *
+   * <p>The leader counts as found only when every running node that holds a replica of the stream
+   * names the same leader, and that leader runs and names itself. Nodes that are not running or are
+   * {@linkplain NatsServer#isPaused() paused} are not asked: a paused leader is not returned, even
+   * while the others have not yet elected another. Takes one HTTP request per running node.
+   *
+   * @param account the account that owns the stream, by name (or id); {@link #GLOBAL_ACCOUNT} if
+   *     the configuration defines no accounts
+   * @param stream the stream's name
+   * @return the leader, or empty if there is none right now, the nodes disagree, or no running node
+   *     holds the stream
+   */
+  public Optional<NatsServer> streamLeader(String account, String stream) {
+    return StreamLeaders.find(nodes, account, stream, new ArrayList<>());
+  }
+
+  /**
+   * Waits until a JetStream stream has a leader, as {@link #streamLeader(String, String)} finds it,
+   * for example after its leader was killed or paused.
+   *
+   * @param account the account that owns the stream; {@link #GLOBAL_ACCOUNT} if the configuration
+   *     defines no accounts
+   * @param stream the stream's name
+   * @param timeout how long to wait at most
+   * @return the leader
+   * @throws IllegalStateException if no leader is agreed within {@code timeout}; the message says
+   *     what each node reported last
+   */
+  public NatsServer awaitStreamLeader(String account, String stream, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long pause = 20;
+    while (true) {
+      List<String> report = new ArrayList<>();
+      Optional<NatsServer> leader = StreamLeaders.find(nodes, account, stream, report);
+      if (leader.isPresent()) {
+        return leader.get();
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(
+            "Stream "
+                + stream
+                + " of account "
+                + account
+                + " had no agreed leader within "
+                + timeout.toMillis()
+                + " ms: "
+                + String.join("; ", report));
+      }
+      Support.pause(pause);
+      pause = Math.min(pause * 2, 250);
+    }
   }
 
   /**
@@ -442,7 +513,12 @@ public final class NatsCluster implements AutoCloseable {
         + name
         + " "
         + nodes.stream()
-            .map(n -> n.serverName() + " at " + n.url() + (n.isRunning() ? " (running)" : ""))
+            .map(
+                n ->
+                    n.serverName()
+                        + " at "
+                        + n.url()
+                        + (n.isPaused() ? " (paused)" : n.isRunning() ? " (running)" : ""))
             .collect(Collectors.toList());
   }
 }
