@@ -2,7 +2,6 @@ package dev.microstore.nats;
 
 import dev.microstore.StoreException;
 import io.nats.client.Connection;
-import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.NUID;
@@ -12,7 +11,6 @@ import io.nats.client.impl.NatsMessage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,12 +39,6 @@ final class AtomicBatchPublisher {
   static final String BATCH_SEQUENCE = "Nats-Batch-Sequence";
   static final String BATCH_COMMIT = "Nats-Batch-Commit";
   static final String EXPECTED_LAST_SUBJECT_SEQUENCE = "Nats-Expected-Last-Subject-Sequence";
-
-  /** The stream does not allow atomic publishing. */
-  static final int ATOMIC_PUBLISH_DISABLED = 10174;
-
-  /** The server lost part of the batch (a gap in the sequence, or an abandoned batch). */
-  static final int BATCH_INCOMPLETE = 10176;
 
   /** The most messages a batch may hold. */
   static final int MAX_MESSAGES = 1000;
@@ -77,12 +69,10 @@ final class AtomicBatchPublisher {
   }
 
   private final Connection connection;
-  private final JetStream js;
   private final Duration timeout;
 
-  AtomicBatchPublisher(Connection connection, JetStream js, Duration timeout) {
+  AtomicBatchPublisher(Connection connection, Duration timeout) {
     this.connection = connection;
-    this.js = js;
     this.timeout = timeout;
   }
 
@@ -102,14 +92,15 @@ final class AtomicBatchPublisher {
    * @param beforeCommit runs after every message but the last was sent (a hook for tests)
    * @return the stream sequence of the first message; the others follow it one by one
    * @throws JetStreamApiException when the server refuses the batch; nothing was stored
-   * @throws IOException when the server cannot be reached; the batch may or may not have been
-   *     stored
-   * @throws TimeoutException when the server does not answer; the batch may or may not have been
+   * @throws IOException when the commit got no answer ({@link Requests.NoReply}, {@link
+   *     Requests.ConnectionLost}): the batch may or may not have been stored; or when it could not
+   *     be sent ({@link Requests.NotConnected}, {@link Requests.NoResponders}): nothing was stored
+   * @throws StoreException when the server did not accept the batch's first message: nothing was
    *     stored
    * @throws InterruptedException when interrupted while waiting for the server
    */
   long publish(List<Entry> entries, Runnable beforeCommit)
-      throws IOException, JetStreamApiException, InterruptedException, TimeoutException {
+      throws IOException, JetStreamApiException, InterruptedException {
     int n = entries.size();
     if (n == 0 || n > MAX_MESSAGES) {
       throw new IllegalArgumentException(
@@ -119,14 +110,20 @@ final class AtomicBatchPublisher {
     for (int i = 0; i < n - 1; i++) {
       Message m = message(entries.get(i), id, i + 1, false);
       if (i == 0) {
-        Message reply = connection.request(m, timeout);
-        if (reply == null) {
-          throw new TimeoutException(
-              "no reply to the first message of batch "
+        Message reply;
+        try {
+          reply = Requests.call(connection, m, timeout);
+        } catch (IOException notStarted) {
+          // without its commit the server abandons the batch: nothing is stored
+          throw new StoreException(
+              "the server did not accept the first message of batch "
                   + id
-                  + " within "
-                  + timeout.toMillis()
-                  + " ms");
+                  + " ("
+                  + notStarted.getMessage()
+                  + "); nothing was written",
+              notStarted,
+              0,
+              true);
         }
         checkStartReply(reply);
       } else {
@@ -134,7 +131,9 @@ final class AtomicBatchPublisher {
       }
     }
     beforeCommit.run();
-    PublishAck ack = js.publish(message(entries.get(n - 1), id, n, true));
+    PublishAck ack =
+        new PublishAck(
+            Requests.call(connection, message(entries.get(n - 1), id, n, true), timeout));
     if (!id.equals(ack.getBatchId()) || ack.getBatchSize() != n) {
       throw new StoreException(
           "the server acknowledged batch "

@@ -130,7 +130,7 @@ final class BucketScan {
     // the pass has delivered more than it had to at its start (it is chasing other clients'
     // writes). A pass narrowed by a filter ends when nothing is pending, or, chasing, when no
     // message comes for a moment.
-    boolean wholeBucket = filterSubject.equals("$KV." + stream.substring(3) + ".>");
+    boolean wholeBucket = filterSubject.equals(Wire.allKeys(stream.substring(3)));
     long until = Long.MAX_VALUE;
     long highest = 0;
     long lastProgress = System.nanoTime();

@@ -75,20 +75,21 @@ final class Buckets {
   private final KeyValueOptions kvOptions;
   private final BucketDefaults defaults;
   private final ConcurrentHashMap<String, Bucket> known = new ConcurrentHashMap<>();
-  private volatile io.nats.client.@org.jspecify.annotations.Nullable Dispatcher deletions;
-  private volatile java.util.function.Consumer<String> onForget = name -> {};
+  private final io.nats.client.Dispatcher deletions;
 
   Buckets(
       Connection connection,
       JetStreamManagement jsm,
       KeyValueManagement management,
       KeyValueOptions kvOptions,
-      BucketDefaults defaults) {
+      BucketDefaults defaults,
+      java.util.function.Consumer<String> onDeleted) {
     this.connection = connection;
     this.jsm = jsm;
     this.management = management;
     this.kvOptions = kvOptions;
     this.defaults = defaults;
+    this.deletions = followDeletions(onDeleted);
   }
 
   /** The bucket if it exists; never creates it. */
@@ -99,7 +100,7 @@ final class Buckets {
     }
     StreamInfo info;
     try {
-      info = jsm.getStreamInfo(NatsKvStore.streamName(name));
+      info = jsm.getStreamInfo(Wire.streamName(name));
     } catch (JetStreamApiException | IOException | RuntimeException e) {
       // Only the server's "stream not found" means the bucket does not exist: a timeout or "no
       // responders" during a leader election must fail (retriably), never read as "no bucket".
@@ -150,8 +151,7 @@ final class Buckets {
   Bucket allowAtomicBatches(String name) {
     String what = "allowing atomic batches in database \"" + name + "\"";
     try {
-      StreamConfiguration config =
-          jsm.getStreamInfo(NatsKvStore.streamName(name)).getConfiguration();
+      StreamConfiguration config = jsm.getStreamInfo(Wire.streamName(name)).getConfiguration();
       if (!config.getAllowAtomicPublish()) {
         jsm.updateStream(StreamConfiguration.builder(config).allowAtomicPublish(true).build());
       }
@@ -192,11 +192,11 @@ final class Buckets {
    * Forgets a bucket as soon as the server announces that its stream was deleted, so that a bucket
    * deleted (and perhaps recreated) by another client is looked up afresh.
    */
-  void followDeletions(java.util.function.Consumer<String> onDeleted) {
+  private io.nats.client.Dispatcher followDeletions(java.util.function.Consumer<String> onDeleted) {
     // a wildcard matches whole tokens only: subscribe to every stream and keep the KV ones
     String advisories = "$JS.EVENT.ADVISORY.STREAM.DELETED.";
     String prefix = advisories + "KV_";
-    deletions =
+    io.nats.client.Dispatcher deletions =
         connection.createDispatcher(
             m -> {
               String subject = m.getSubject();
@@ -214,35 +214,27 @@ final class Buckets {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
+      connection.closeDispatcher(deletions);
       throw NatsErrors.wrap("following bucket deletions", e);
     }
+    return deletions;
   }
 
   void close() {
     forgetAll();
-    io.nats.client.Dispatcher d = deletions;
-    if (d != null) {
-      try {
-        connection.closeDispatcher(d);
-      } catch (RuntimeException alreadyClosed) {
-        // the connection is closed already
-      }
+    try {
+      connection.closeDispatcher(deletions);
+    } catch (RuntimeException alreadyClosed) {
+      // the connection is closed already
     }
   }
 
-  /** Called with the bucket's name whenever a bucket is forgotten (deleted, gone, recreated). */
-  void onForget(java.util.function.Consumer<String> listener) {
-    this.onForget = listener;
-  }
-
+  /** Forgets a bucket: the next use looks it up on the server again. */
   void forget(String name) {
     known.remove(name);
-    onForget.accept(name);
   }
 
   void forgetAll() {
-    for (String name : known.keySet()) {
-      forget(name);
-    }
+    known.clear();
   }
 }

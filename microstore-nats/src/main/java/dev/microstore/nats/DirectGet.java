@@ -44,19 +44,16 @@ final class DirectGet {
    * The stored message of a reply, or null when the key has no message.
    *
    * @throws JetStreamApiException for an error status
-   * @throws IOException when nobody answered (the bucket may be gone) or the reply is malformed
+   * @throws IOException when the reply is malformed
    */
-  static @Nullable Stored parse(@Nullable Message reply) throws JetStreamApiException, IOException {
-    if (reply == null) {
-      throw new IOException("no response waiting for NATS JetStream server (direct get)");
-    }
+  static @Nullable Stored parse(Message reply) throws JetStreamApiException, IOException {
     if (reply.isStatusMessage()) {
       Status status = reply.getStatus();
       if (status.getCode() == 404) {
         return null;
       }
       if (status.getCode() == 503) {
-        throw new IOException("direct get: 503 no responders");
+        throw new Requests.NoResponders(reply.getSubject());
       }
       throw new JetStreamApiException(Error.convert(status));
     }

@@ -5,6 +5,7 @@ import dev.microstore.StoreException;
 import io.nats.client.AuthenticationException;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.KeyValueOptions;
@@ -54,7 +55,7 @@ public final class NatsStore {
 
   private final List<String> servers = new ArrayList<>();
   private @Nullable Options natsOptions;
-  private @Nullable Consumer<Options.Builder> customizer;
+  private final List<Consumer<Options.Builder>> customizers = new ArrayList<>();
   private @Nullable Connection connection;
   private @Nullable JetStreamOptions jetStreamOptions;
   private final List<KeyValueConfiguration> buckets = new ArrayList<>();
@@ -138,15 +139,19 @@ public final class NatsStore {
 
   /**
    * Adjusts the jnats connection options the store builds from {@link #servers(String...)}:
-   * credentials, TLS, reconnect settings, timeouts. Called once per {@link #build()}.
+   * credentials, TLS, reconnect settings, timeouts. Customizers add up: each call adds one, and
+   * they run in the order they were added, once per {@link #build()}, each seeing what the ones
+   * before it (and a store URI's settings, such as its token or credentials) configured.
    *
-   * @param customizer receives the options builder, with the servers already set and an error
-   *     listener that logs failures as warnings through {@link System.Logger} (and, unlike jnats'
-   *     default, not every flow-control request); set another one here to replace it
+   * @param customizer receives the options builder, with the servers already set, reconnecting
+   *     without limit ({@code maxReconnects(-1)}: the store keeps reconnecting for as long as it is
+   *     open; set a limit here to change that), and an error listener that logs failures as
+   *     warnings through {@link System.Logger} (and, unlike jnats' default, not every flow-control
+   *     request); set another one here to replace it
    * @return this builder
    */
   public NatsStore connectionOptions(Consumer<Options.Builder> customizer) {
-    this.customizer = Objects.requireNonNull(customizer, "customizer");
+    customizers.add(Objects.requireNonNull(customizer, "customizer"));
     return this;
   }
 
@@ -370,7 +375,7 @@ public final class NatsStore {
     if (nc == null) {
       Options options;
       if (natsOptions != null) {
-        if (!servers.isEmpty() || customizer != null) {
+        if (!servers.isEmpty() || !customizers.isEmpty()) {
           throw new IllegalArgumentException(
               "natsOptions(Options) holds the servers and every setting: do not combine it with"
                   + " servers(...) or connectionOptions(...)");
@@ -382,7 +387,9 @@ public final class NatsStore {
             servers.isEmpty() ? new String[] {DEFAULT_SERVER} : servers.toArray(new String[0]));
         // quiet by default: jnats' own listener logs every flow-control request of a scan
         ob.errorListener(new StoreErrorListener());
-        if (customizer != null) {
+        // an open store keeps reconnecting: jnats' default gives up after 60 attempts
+        ob.maxReconnects(-1);
+        for (Consumer<Options.Builder> customizer : customizers) {
           customizer.accept(ob);
         }
         options = ob.build();
@@ -431,11 +438,12 @@ public final class NatsStore {
               : JetStreamOptions.builder().requestTimeout(timeout).build();
       KeyValueOptions kvo = KeyValueOptions.builder().jetStreamOptions(jso).build();
       KeyValueManagement kvm = nc.keyValueManagement(kvo);
+      JetStreamManagement jsm = nc.jetStreamManagement(jso);
       BucketDefaults defaults =
           new BucketDefaults(defaultTtl, memoryStorage, description, replicas, history);
-      Buckets bucketHandles = new Buckets(nc, nc.jetStreamManagement(jso), kvm, kvo, defaults);
-      requireJetStream(nc.jetStreamManagement(jso), options(nc));
-
+      requireJetStream(jsm, options(nc));
+      WatchRegistry watches = new WatchRegistry();
+      Buckets bucketHandles = new Buckets(nc, jsm, kvm, kvo, defaults, watches::bucketDeleted);
       for (KeyValueConfiguration config : buckets) {
         bucketHandles.create(config, true);
       }
@@ -451,25 +459,20 @@ public final class NatsStore {
                   : nearCacheDatabases.isEmpty()
                       ? ""
                       : "&nearCache=" + String.join(",", nearCacheDatabases));
-      NatsKvStore store =
-          new NatsKvStore(
+      Backend backend =
+          new Backend(
               nc,
               owns,
               nc.jetStream(jso),
-              nc.jetStreamManagement(jso),
+              jsm,
               kvm,
+              jso.getPrefix(),
               bucketHandles,
-              new KeyCodec(encodeKeys),
-              database,
-              table,
+              new Addressing(new KeyCodec(encodeKeys), database, table),
               timeout,
               text,
-              jso.getPrefix(),
-              violations,
-              nearCacheAll || !nearCacheDatabases.isEmpty()
-                  ? new NearCache(nearCacheAll, nearCacheDatabases)
-                  : NearCache.disabled());
-      bucketHandles.followDeletions(store::bucketDeleted);
+              violations);
+      NatsKvStore store = new NatsKvStore(backend, watches, nearCacheAll, nearCacheDatabases);
       return store;
     } catch (IOException | RuntimeException e) {
       if (owns) {

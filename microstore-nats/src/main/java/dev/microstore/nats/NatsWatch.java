@@ -78,16 +78,10 @@ final class NatsWatch implements dev.microstore.Watch {
       Decoder decoder,
       WatchListener listener,
       java.util.function.Consumer<NatsWatch> onClose) {
-    String subjectPrefix = "$KV." + db + ".";
+    String subjectPrefix = Wire.subjectPrefix(db);
     String wanted = scope + prefix;
-    String filter = subjectPrefix + ">";
-    if (!keysEncoded) {
-      int dot = wanted.lastIndexOf('.');
-      if (dot > 0 && KeyRules.problem(wanted.substring(0, dot)) == null) {
-        filter = subjectPrefix + wanted.substring(0, dot + 1) + ">";
-      }
-    }
-    String stream = NatsKvStore.streamName(db);
+    String filter = Wire.scanFilter(db, wanted, keysEncoded);
+    String stream = Wire.streamName(db);
     long startAfter = before.getStreamState().getLastSequence();
     if (includeInitial) {
       // a key already reported and deleted during the pass is reported deleted, as the live
@@ -185,9 +179,9 @@ final class NatsWatch implements dev.microstore.Watch {
     }
     String rel = full.substring(scope.length());
     Headers h = m.getHeaders();
-    if (NatsKvStore.isDeleteMarker(h)) {
+    if (Wire.isDeleteMarker(h)) {
       boolean expired =
-          h.getFirst(NatsKvStore.MARKER_REASON) != null || h.getFirst(TtlHeaders.EXPIRED) != null;
+          h.getFirst(Wire.MARKER_REASON) != null || h.getFirst(TtlHeaders.EXPIRED) != null;
       return new ChangeEvent(
           expired ? ChangeEvent.Op.EXPIRE : ChangeEvent.Op.DELETE, db, rel, revision, null);
     }

@@ -1,6 +1,11 @@
 package dev.microstore.nats;
 
 import dev.microstore.Record;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -19,17 +24,21 @@ import org.jspecify.annotations.Nullable;
  * kept as entries without a record, so that an older put arriving late cannot resurrect a key.
  */
 final class NearCache {
+  private static final System.Logger LOG = System.getLogger(NearCache.class.getName());
+
+  /** A synced replica without an entry: the key has no record. */
+  private static final Entry ABSENT = new Entry(null, 0, null);
+
+  private final Backend backend;
   private final boolean all;
   private final Set<String> databases;
   private final ConcurrentHashMap<String, Replica> replicas = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Object> starting = new ConcurrentHashMap<>();
 
-  NearCache(boolean all, Set<String> databases) {
+  NearCache(Backend backend, boolean all, Set<String> databases) {
+    this.backend = backend;
     this.all = all;
     this.databases = Set.copyOf(databases);
-  }
-
-  static NearCache disabled() {
-    return new NearCache(false, Set.of());
   }
 
   boolean enabledFor(String db) {
@@ -42,15 +51,30 @@ final class NearCache {
   }
 
   /**
-   * The synced replica of a database's bucket, started by {@code starter} when there is none (or
-   * only one of an earlier bucket of the same name); null when the database is not cached, while
-   * another thread starts the replica, or when the start failed (reads then go to the server).
+   * The entry of a key in the synced replica of its database: {@link #ABSENT} when the replica has
+   * none, null when the database is not cached, while its replica starts, or when the start failed
+   * (reads then go to the server and the next read tries again).
+   */
+  @Nullable Entry lookup(Buckets.Bucket bucket, String storedKey) {
+    Replica replica = replica(bucket);
+    if (replica == null) {
+      return null;
+    }
+    Entry e = replica.get(storedKey);
+    return e != null ? e : ABSENT;
+  }
+
+  /**
+   * The synced replica of a database's bucket, started when there is none (or only one of an
+   * earlier bucket of the same name); null when the database is not cached, while another thread
+   * starts the replica, or when the start failed.
    *
    * <p>A replica is registered before it starts, so that writes through the store during its start
-   * are applied to it too; it answers reads only once its initial pass is done.
+   * are applied to it too; it answers reads only once its initial pass is done. Only starts of the
+   * same database wait for each other.
    */
-  @Nullable Replica replica(
-      String db, Buckets.Bucket bucket, java.util.function.Predicate<Replica> starter) {
+  @Nullable Replica replica(Buckets.Bucket bucket) {
+    String db = bucket.name;
     if (!enabledFor(db)) {
       return null;
     }
@@ -58,7 +82,7 @@ final class NearCache {
     if (r != null && r.bucket == bucket) {
       return r.synced ? r : null;
     }
-    synchronized (this) {
+    synchronized (starting.computeIfAbsent(db, k -> new Object())) {
       r = replicas.get(db);
       if (r != null && r.bucket == bucket) {
         return r.synced ? r : null;
@@ -68,13 +92,81 @@ final class NearCache {
       }
       Replica started = new Replica(bucket);
       replicas.put(db, started);
-      if (!starter.test(started) || started.stopped) {
+      if (!start(started) || started.stopped) {
         replicas.remove(db, started);
         started.stop();
         return null;
       }
       started.synced = true;
       return started;
+    }
+  }
+
+  /**
+   * Starts a replica: follows the bucket's stream from its current end, then fills the replica with
+   * one pass over the latest message of every key. Returns false when it cannot start.
+   */
+  private boolean start(Replica replica) {
+    Buckets.Bucket bucket = replica.bucket;
+    String db = bucket.name;
+    String stream = Wire.streamName(db);
+    String filter = Wire.allKeys(db);
+    int prefixLength = filter.length() - 1;
+    BucketScan.Sink apply =
+        (m, revision) -> {
+          String stored = m.getSubject().substring(prefixLength);
+          Headers h = m.getHeaders();
+          if (Wire.isDeleteMarker(h)) {
+            replica.apply(stored, new Entry(null, revision, null));
+            return;
+          }
+          Instant expiresAt = Records.expiresAt(h);
+          if (!bucket.maxAge.isZero()) {
+            Instant aged = m.metaData().timestamp().toInstant().plus(bucket.maxAge);
+            expiresAt = expiresAt == null || aged.isBefore(expiresAt) ? aged : expiresAt;
+          }
+          Record r = Records.decode(stored, m.getData(), revision, Duration.ZERO);
+          replica.apply(stored, new Entry(r, revision, expiresAt));
+        };
+    try {
+      StreamInfo info = backend.jsm.getStreamInfo(stream);
+      StreamFollower live =
+          StreamFollower.start(
+              backend.connection,
+              backend.jsm,
+              backend.cacheDispatcher.get(),
+              backend.followTimer.get(),
+              info,
+              filter,
+              info.getStreamState().getLastSequence(),
+              StreamFollower.HEARTBEAT,
+              new StreamFollower.Handler() {
+                @Override
+                public void onMessage(Message m, long revision) {
+                  apply.accept(m, revision);
+                }
+
+                @Override
+                public void onStreamLost() {
+                  drop(db, replica);
+                }
+              });
+      replica.follow(live);
+      BucketScan.scan(
+          backend.connection,
+          backend.jsm,
+          stream,
+          filter,
+          false,
+          bucket.keepsOlderMessages(),
+          backend.timeout,
+          apply);
+      return true;
+    } catch (IOException | JetStreamApiException | RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "near cache of database \"" + db + "\" could not start; reads go to the server: " + e);
+      return false;
     }
   }
 
@@ -108,6 +200,13 @@ final class NearCache {
       this.record = record;
       this.revision = revision;
       this.expiresAt = expiresAt;
+    }
+
+    /** The record under the key asked for, with its time left; null when deleted or expired. */
+    @Nullable Record recordAt(String key, Instant now) {
+      Record r = record;
+      Duration left = r == null ? null : timeLeft(now);
+      return r == null || left == null ? null : r.toBuilder().key(key).expiry(left).build();
     }
 
     /** The time left at {@code now}: null when expired, zero for never. */

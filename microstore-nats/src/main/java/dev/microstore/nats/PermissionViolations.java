@@ -65,8 +65,8 @@ final class PermissionViolations implements ErrorListener {
   }
 
   Optional<String> refusedSince(String db, long startedNanos) {
-    String stream = NatsKvStore.streamName(db);
-    String subjects = "$KV." + db + ".";
+    String stream = Wire.streamName(db);
+    String subjects = Wire.subjectPrefix(db);
     for (Map.Entry<String, Long> e : refused.entrySet()) {
       String s = e.getKey();
       if (e.getValue() - startedNanos >= 0

@@ -1,0 +1,184 @@
+package dev.microstore.nats;
+
+import dev.microstore.ListOptions;
+import dev.microstore.ReadOptions;
+import dev.microstore.Record;
+import io.nats.client.Message;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Prefix and suffix reads and lists: one pass over the latest message of every key of a table
+ * ({@link BucketScan}), keeping only the page asked for, sorted by key.
+ *
+ * <p>Thread-safe.
+ */
+final class Scans {
+  private final Backend backend;
+  private final Clock clock = Clock.systemUTC();
+
+  Scans(Backend backend) {
+    this.backend = backend;
+  }
+
+  /** The records of a table whose keys match a prefix or suffix read, paged. */
+  List<Record> read(String db, @Nullable String table, String key, ReadOptions options) {
+    int keep = options.limit() == 0 ? Integer.MAX_VALUE : options.offset() + options.limit();
+    int cap = keep < 0 ? Integer.MAX_VALUE : keep;
+    TreeMap<String, Record> page = new TreeMap<>();
+    Instant now = clock.instant();
+    boolean scanned =
+        scan(
+            db,
+            false,
+            new Sink() {
+              @Override
+              public void accept(String relative, Message msg, long revision) {
+                if ((options.prefix() && !relative.startsWith(key))
+                    || (options.suffix() && !relative.endsWith(key))) {
+                  return;
+                }
+                if (page.size() >= cap && relative.compareTo(page.lastKey()) > 0) {
+                  return;
+                }
+                Record r =
+                    Records.toRecord(relative, msg.getData(), msg.getHeaders(), revision, now);
+                if (r == null) {
+                  page.remove(relative);
+                  return;
+                }
+                page.put(relative, r);
+                if (page.size() > cap) {
+                  page.pollLastEntry();
+                }
+              }
+
+              @Override
+              public void removed(String relative) {
+                page.remove(relative);
+              }
+            },
+            Addressing.scope(table),
+            options.prefix() ? key : "");
+    return scanned ? page(new ArrayList<>(page.values()), options.offset()) : List.of();
+  }
+
+  /** The keys of a table that match the options, paged. */
+  List<String> list(String db, @Nullable String table, ListOptions options) {
+    Instant now = clock.instant();
+    TreeSet<String> found = new TreeSet<>();
+    boolean scanned =
+        scan(
+            db,
+            true,
+            new Sink() {
+              @Override
+              public void accept(String relative, Message msg, long revision) {
+                if (relative.startsWith(options.prefix())
+                    && relative.endsWith(options.suffix())
+                    && Records.timeLeft(msg.getHeaders(), now) != null) {
+                  found.add(relative);
+                } else {
+                  found.remove(relative);
+                }
+              }
+
+              @Override
+              public void removed(String relative) {
+                found.remove(relative);
+              }
+            },
+            Addressing.scope(table),
+            options.prefix());
+    if (!scanned) {
+      return List.of();
+    }
+    List<String> paged = page(new ArrayList<>(found), options.offset());
+    return options.limit() > 0 && paged.size() > options.limit()
+        ? List.copyOf(paged.subList(0, options.limit()))
+        : paged;
+  }
+
+  /** What a scan hands over: the key relative to the table and the message. */
+  interface Sink {
+    /** A live value of the key; a key may come again when it changes during the scan. */
+    void accept(String relativeKey, Message message, long revision);
+
+    /** The key was deleted (or expired) during the scan, after an earlier {@link #accept}. */
+    void removed(String relativeKey);
+  }
+
+  /**
+   * Visits the latest live message of every key of the table that starts with {@code keyPrefix};
+   * returns false when the database does not exist.
+   *
+   * <p>When keys are not encoded, the server filters on the longest whole-token prefix of {@code
+   * <table>_<keyPrefix>} ({@link Wire#scanFilter}), and the rest is checked on the subject before
+   * anything is allocated; with encoded keys every stored key is decoded.
+   */
+  private boolean scan(String db, boolean keysOnly, Sink sink, String scope, String keyPrefix) {
+    KeyCodec keys = backend.addressing.keys();
+    String subjectPrefix = Wire.subjectPrefix(db);
+    String filter = Wire.scanFilter(db, scope + keyPrefix, keys.encodes());
+    String wantedSubject = subjectPrefix + scope + keyPrefix;
+    int relativeStart = subjectPrefix.length() + scope.length();
+    boolean plain = !keys.encodes();
+    for (int attempt = 0; ; attempt++) {
+      Optional<Buckets.Bucket> bucket = backend.buckets.find(db);
+      if (bucket.isEmpty()) {
+        return false;
+      }
+      try {
+        BucketScan.scan(
+            backend.connection,
+            backend.jsm,
+            Wire.streamName(db),
+            filter,
+            keysOnly,
+            bucket.get().keepsOlderMessages(),
+            backend.timeout,
+            (msg, revision) -> {
+              String subject = msg.getSubject();
+              String relative;
+              if (plain) {
+                if (!subject.startsWith(wantedSubject)) {
+                  return;
+                }
+                relative = subject.substring(relativeStart);
+              } else {
+                String full = keys.fromStored(subject.substring(subjectPrefix.length()));
+                if (full == null || !full.startsWith(scope)) {
+                  return;
+                }
+                relative = full.substring(scope.length());
+              }
+              if (Wire.isDeleteMarker(msg.getHeaders())) {
+                sink.removed(relative);
+              } else {
+                sink.accept(relative, msg, revision);
+              }
+            });
+        return true;
+      } catch (RuntimeException e) {
+        if (NatsErrors.readMayRetry(e) && attempt == 0) {
+          backend.buckets.forget(db);
+          continue;
+        }
+        throw NatsErrors.wrap("scanning database \"" + db + "\"", e);
+      }
+    }
+  }
+
+  private static <T> List<T> page(List<T> sorted, int offset) {
+    if (offset >= sorted.size()) {
+      return List.of();
+    }
+    return offset == 0 ? sorted : new ArrayList<>(sorted.subList(offset, sorted.size()));
+  }
+}

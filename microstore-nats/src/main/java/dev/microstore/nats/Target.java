@@ -1,0 +1,24 @@
+package dev.microstore.nats;
+
+/**
+ * One key resolved once: the database, the key as the caller gave it, the key as stored (table
+ * prefix added, encoded when the store encodes keys) and its subject.
+ */
+final class Target {
+  final String db;
+  final String key;
+  final String stored;
+  final String subject;
+
+  Target(String db, String key, String stored) {
+    this.db = db;
+    this.key = key;
+    this.stored = stored;
+    this.subject = Wire.subject(db, stored);
+  }
+
+  /** What an operation on this key did, for messages: {@code writing key "k" in database "d"}. */
+  String what(String verb) {
+    return verb + " key \"" + key + "\" in database \"" + db + "\"";
+  }
+}
