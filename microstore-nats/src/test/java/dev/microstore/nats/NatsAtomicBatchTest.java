@@ -51,14 +51,14 @@ class NatsAtomicBatchTest {
 
   private long lastSequence(String db) throws Exception {
     return raw.jetStreamManagement()
-        .getStreamInfo(NatsKvStore.streamName(db))
+        .getStreamInfo(Wire.streamName(db))
         .getStreamState()
         .getLastSequence();
   }
 
   private boolean allowsAtomic(String db) throws Exception {
     return raw.jetStreamManagement()
-        .getStreamInfo(NatsKvStore.streamName(db))
+        .getStreamInfo(Wire.streamName(db))
         .getConfiguration()
         .getAllowAtomicPublish();
   }

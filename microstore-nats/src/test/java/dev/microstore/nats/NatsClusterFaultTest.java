@@ -87,7 +87,7 @@ class NatsClusterFaultTest {
   }
 
   private static StreamInfo streamInfo(Connection raw, String db) throws Exception {
-    return raw.jetStreamManagement().getStreamInfo(NatsKvStore.streamName(db));
+    return raw.jetStreamManagement().getStreamInfo(Wire.streamName(db));
   }
 
   private static NatsServer node(String serverName) {
