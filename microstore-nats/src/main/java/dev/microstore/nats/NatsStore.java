@@ -2,24 +2,20 @@ package dev.microstore.nats;
 
 import dev.microstore.Store;
 import dev.microstore.StoreException;
-import io.nats.client.AuthenticationException;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.KeyValueOptions;
-import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.KeyValueConfiguration;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,8 +46,6 @@ import org.jspecify.annotations.Nullable;
 public final class NatsStore {
   /** The server used when none is configured. */
   public static final String DEFAULT_SERVER = "nats://127.0.0.1:4222";
-
-  private static final Pattern USER_INFO = Pattern.compile("(\\w+://)[^/@\\s\\]\\[,]+@");
 
   private final List<String> servers = new ArrayList<>();
   private @Nullable Options natsOptions;
@@ -373,63 +367,9 @@ public final class NatsStore {
     boolean owns = nc == null;
     PermissionViolations violations = new PermissionViolations(new ErrorListener() {});
     if (nc == null) {
-      Options options;
-      if (natsOptions != null) {
-        if (!servers.isEmpty() || !customizers.isEmpty()) {
-          throw new IllegalArgumentException(
-              "natsOptions(Options) holds the servers and every setting: do not combine it with"
-                  + " servers(...) or connectionOptions(...)");
-        }
-        options = natsOptions;
-      } else {
-        Options.Builder ob = new Options.Builder();
-        ob.servers(
-            servers.isEmpty() ? new String[] {DEFAULT_SERVER} : servers.toArray(new String[0]));
-        // quiet by default: jnats' own listener logs every flow-control request of a scan
-        ob.errorListener(new StoreErrorListener());
-        // an open store keeps reconnecting: jnats' default gives up after 60 attempts
-        ob.maxReconnects(-1);
-        for (Consumer<Options.Builder> customizer : customizers) {
-          customizer.accept(ob);
-        }
-        options = ob.build();
-      }
-      ErrorListener previous = options.getErrorListener();
-      violations = new PermissionViolations(previous != null ? previous : new ErrorListener() {});
-      options = new Options.Builder(options).errorListener(violations).build();
-      try {
-        nc = Nats.connect(options);
-      } catch (IOException e) {
-        if (authenticationFailed(e)) {
-          throw new StoreException(
-              "cannot connect to NATS at "
-                  + safeServers(options)
-                  + ": authentication failed, the server refused the credentials ("
-                  + withoutUserInfo(e.getMessage())
-                  + ")",
-              e,
-              0,
-              false);
-        }
-        throw new StoreException(
-            "cannot connect to NATS at "
-                + safeServers(options)
-                + ": "
-                + withoutUserInfo(e.getMessage()),
-            e,
-            0,
-            true);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StoreException("interrupted while connecting to NATS", e);
-      } catch (RuntimeException e) {
-        throw new StoreException(
-            "cannot connect to NATS at "
-                + safeServers(options)
-                + ": "
-                + withoutUserInfo(e.getMessage()),
-            e);
-      }
+      Connector.Connected connected = Connector.connect(servers, natsOptions, customizers);
+      nc = connected.connection;
+      violations = connected.violations;
     }
     try {
       JetStreamOptions jso =
@@ -476,7 +416,7 @@ public final class NatsStore {
       return store;
     } catch (IOException | RuntimeException e) {
       if (owns) {
-        closeQuietly(nc);
+        Connector.closeQuietly(nc);
       }
       if (e instanceof StoreException) {
         throw (StoreException) e;
@@ -486,29 +426,6 @@ public final class NatsStore {
   }
 
   /** Whether connecting failed because the server refused the credentials. */
-  static boolean authenticationFailed(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof AuthenticationException) {
-        return true;
-      }
-      String m = c.getMessage();
-      if (m != null) {
-        String lower = m.toLowerCase(Locale.ROOT);
-        if (lower.contains("authorization violation")
-            || lower.contains("authentication")
-            || lower.contains("user authentication expired")) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /** Removes {@code user:password@} from URLs a message may quote. */
-  static String withoutUserInfo(@Nullable String message) {
-    return message == null ? "" : USER_INFO.matcher(message).replaceAll("$1");
-  }
-
   private static String options(Connection nc) {
     return String.join(",", safeServerList(nc));
   }
@@ -527,27 +444,11 @@ public final class NatsStore {
     }
   }
 
-  private static void closeQuietly(Connection nc) {
-    try {
-      nc.close();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   private static List<String> safeServerList(Connection nc) {
     List<String> out = new ArrayList<>();
     for (java.net.URI uri : nc.getOptions().getServers()) {
       out.add(uri.getHost() + ":" + uri.getPort());
     }
     return out;
-  }
-
-  private static String safeServers(Options options) {
-    List<String> out = new ArrayList<>();
-    for (java.net.URI uri : options.getServers()) {
-      out.add(uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort());
-    }
-    return String.join(",", out);
   }
 }
