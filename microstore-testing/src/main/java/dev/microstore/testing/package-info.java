@@ -9,9 +9,14 @@
  *       {@code scripts/install-nats-server.sh}.
  *   <li>{@link dev.microstore.testing.NatsServer} runs one node with JetStream, on free ports of
  *       {@code 127.0.0.1}, and can stop, kill ({@code SIGKILL}) and restart it on the same port
- *       with the same store directory.
+ *       with the same store directory, or pause it ({@code SIGSTOP}) and resume it.
  *   <li>{@link dev.microstore.testing.NatsCluster} runs a JetStream cluster ({@code n1}, {@code
- *       n2}, ...) and waits for its meta leader.
+ *       n2}, ...), waits for its meta leader and finds a stream's leader.
+ *   <li>{@link dev.microstore.testing.TcpProxy} stands between a client and a server on loopback
+ *       and cuts, stalls (a partition as the client sees it) or delays its connections.
+ *   <li>{@link dev.microstore.testing.Nemesis} injects those faults at random, one at a time, for
+ *       Jepsen-style tests, and counts them; {@code dev.microstore.testing.history} records what a
+ *       workload did and checks it.
  *   <li>{@link dev.microstore.testing.FreePorts} hands out free TCP ports.
  * </ul>
  *
