@@ -33,6 +33,9 @@ final class Buckets {
     /** The bucket-wide TTL, zero for none. */
     final java.time.Duration maxAge;
 
+    /** How many servers hold the bucket. */
+    final int replicas;
+
     private final Connection connection;
     private final KeyValueOptions kvOptions;
     private volatile KeyValue kv;
@@ -45,8 +48,19 @@ final class Buckets {
       this.history = config.getMaxMsgsPerSubject();
       this.allowDirect = config.getAllowDirect();
       this.maxAge = config.getMaxAge() == null ? java.time.Duration.ZERO : config.getMaxAge();
+      this.replicas = config.getReplicas();
       this.connection = connection;
       this.kvOptions = kvOptions;
+    }
+
+    /**
+     * Whether a direct get sees every write acknowledged before it was sent: the bucket answers
+     * direct gets and has one replica. On a replicated bucket any replica answers a direct get, and
+     * a follower may not have applied a write the leader acknowledged, so exact reads ask the
+     * leader and stay linearizable.
+     */
+    boolean directGetsAreCurrent() {
+      return allowDirect && replicas <= 1;
     }
 
     /**

@@ -89,7 +89,7 @@ final class BulkOps {
           continue;
         }
       }
-      if (!bucket.allowDirect) {
+      if (!bucket.directGetsAreCurrent()) {
         records[i] = reads.read(t);
         continue;
       }
@@ -111,7 +111,7 @@ final class BulkOps {
       Object reply = replies[i];
       if (reply instanceof Message) {
         try {
-          r = reads.toLiveRecord(t, DirectGet.parse((Message) reply));
+          r = reads.toLiveRecord(t, reads.fresh(t, DirectGet.parse((Message) reply)));
         } catch (java.io.IOException | io.nats.client.JetStreamApiException e) {
           reply = e;
         }

@@ -55,13 +55,7 @@ final class ExactReads {
         // expired: the server path below removes it where the server keeps it
       }
       try {
-        DirectGet.Stored last = messages.last(bucket, t);
-        long expected = written.expected(t.db, t.stored);
-        if (expected > 0 && (last == null || last.sequence < expected)) {
-          // a replica that has not applied this store's own write answered: ask the leader
-          last = messages.leaderLast(t);
-        }
-        return toLiveRecord(t, last);
+        return toLiveRecord(t, fresh(t, messages.last(bucket, t)));
       } catch (JetStreamApiException | IOException | RuntimeException e) {
         if (NatsErrors.readMayRetry(e) && attempt == 0) {
           backend.buckets.forget(t.db);
@@ -92,7 +86,7 @@ final class ExactReads {
         throw new NotFoundException(t.key, t.db);
       }
     }
-    if (!bucket.allowDirect || written.expected(t.db, t.stored) > 0) {
+    if (!bucket.directGetsAreCurrent() || written.expected(t.db, t.stored) > 0) {
       return offThread(t);
     }
     CompletableFuture<List<Record>> result = new CompletableFuture<>();
@@ -153,6 +147,19 @@ final class ExactReads {
             to.complete(value);
           }
         });
+  }
+
+  /**
+   * The key's last message as a direct get answered it, or, when the replica that answered has not
+   * applied this store's own write yet, as the stream leader has it (read-your-writes).
+   */
+  DirectGet.@Nullable Stored fresh(Target t, DirectGet.@Nullable Stored answered)
+      throws IOException, JetStreamApiException {
+    long expected = written.expected(t.db, t.stored);
+    if (expected > 0 && (answered == null || answered.sequence < expected)) {
+      return messages.leaderLast(t);
+    }
+    return answered;
   }
 
   /** The record of a key's last message, or null for none, a delete marker or an expired record. */

@@ -25,7 +25,11 @@ final class NatsErrors {
   static final int STREAM_NOT_FOUND = 10059;
   static final int WRONG_LAST_SEQUENCE = 10071;
 
-  /** "Wrong last sequence" as a clustered stream's leader reports it for in-flight proposals. */
+  /**
+   * "Wrong last sequence" as a clustered stream's leader reports it while another write to the same
+   * subject is still being replicated: the message was not stored, but whether its condition holds
+   * is not decided yet (the other write may still fail).
+   */
   static final int WRONG_LAST_SEQUENCE_CLUSTERED = 10164;
 
   static final int ATOMIC_PUBLISH_DISABLED = 10174;
@@ -35,6 +39,11 @@ final class NatsErrors {
   enum Kind {
     /** A condition on the subject's last sequence did not hold: nothing was stored. */
     CONFLICT,
+    /**
+     * Another write to the subject was being replicated: nothing was stored, and whether the
+     * condition holds is not decided until that write is.
+     */
+    BUSY,
     /** The bucket's stream does not exist (deleted, or never created). */
     BUCKET_GONE,
     /** Nobody listened on the subject: nothing acted on the request (for a stream: it is gone). */
@@ -73,8 +82,11 @@ final class NatsErrors {
       return Kind.NO_RESPONDERS;
     }
     int code = apiCode(t);
-    if (code == WRONG_LAST_SEQUENCE || code == WRONG_LAST_SEQUENCE_CLUSTERED) {
+    if (code == WRONG_LAST_SEQUENCE) {
       return Kind.CONFLICT;
+    }
+    if (code == WRONG_LAST_SEQUENCE_CLUSTERED) {
+      return Kind.BUSY;
     }
     if (code == STREAM_NOT_FOUND) {
       return Kind.BUCKET_GONE;
@@ -207,11 +219,13 @@ final class NatsErrors {
   }
 
   private static boolean retriableCode(int code) {
-    // 10008: JetStream temporarily unavailable (no meta leader), 10009: not the leader,
+    // 10008: JetStream temporarily unavailable (no meta leader), 10009: not the leader, 10164:
+    // another write to the subject is being replicated,
     // 10023: insufficient resources right now, 10075-10077 and 10118: stream or consumer
     // unavailable while replicas elect a leader or catch up.
     return code == 10008
         || code == 10009
+        || code == WRONG_LAST_SEQUENCE_CLUSTERED
         || code == 10023
         || code == 10075
         || code == 10076

@@ -26,11 +26,12 @@ final class StoredMessages {
 
   /**
    * The key's last message, or null when it has none: a direct get (a plain request, as jnats'
-   * KeyValue.get sends it), or the stream's message-get API when the bucket refuses direct gets.
+   * KeyValue.get sends it) where that sees every acknowledged write ({@link
+   * Buckets.Bucket#directGetsAreCurrent}), else the stream leader's message-get API.
    */
   DirectGet.@Nullable Stored last(Buckets.Bucket bucket, Target t)
       throws IOException, JetStreamApiException {
-    if (bucket.allowDirect) {
+    if (bucket.directGetsAreCurrent()) {
       Message request =
           NatsMessage.builder()
               .subject(DirectGet.subject(backend.apiPrefix, t.db, t.stored))

@@ -232,6 +232,8 @@ final class Writes {
             onBucketMaybeGone(failure);
             return;
           case RETRIABLE:
+          case BUSY:
+            // nothing was stored; a BUSY condition is decided once the other write is
             pause();
             resendOrGiveUp(failure);
             return;
@@ -377,6 +379,16 @@ final class Writes {
                 w.what() + ": no acknowledgement" + why + "; it may or may not have been stored",
                 failure,
                 0));
+      } else if (failure != null && NatsErrors.classify(failure) == NatsErrors.Kind.BUSY) {
+        fail(
+            new StoreException(
+                w.what()
+                    + ": another write to the key was being replicated"
+                    + why
+                    + "; nothing was written",
+                failure,
+                NatsErrors.WRONG_LAST_SEQUENCE_CLUSTERED,
+                true));
       } else if (failure != null && NatsErrors.classify(failure) == NatsErrors.Kind.NOT_CONNECTED) {
         fail(
             new StoreException(
