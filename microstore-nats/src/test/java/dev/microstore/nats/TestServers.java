@@ -23,9 +23,13 @@ final class TestServers {
     return shared;
   }
 
+  /** Whether this JVM tests against the newest server ({@code microstore.test.server=newest}). */
+  static boolean newest() {
+    return System.getProperty("microstore.test.server", "stable").equals("newest");
+  }
+
   static NatsServerBinary binary() {
-    String which = System.getProperty("microstore.test.server", "stable");
-    if (which.equals("newest")) {
+    if (newest()) {
       return NatsServerBinary.newest()
           .orElseThrow(
               () ->
