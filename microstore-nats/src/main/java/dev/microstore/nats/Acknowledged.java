@@ -25,7 +25,7 @@ final class Acknowledged {
   void stored(PreparedWrite w, Buckets.Bucket bucket, long revision) {
     written.wrote(w.target.db, w.target.stored, revision);
     NearCache.Replica replica = nearCache.running(w.target.db);
-    if (replica == null || replica.bucket != bucket) {
+    if (replica == null || !replica.bucket.sameStream(bucket)) {
       return;
     }
     Record record = w.record;

@@ -36,13 +36,17 @@ final class Buckets {
     /** How many servers hold the bucket. */
     final int replicas;
 
+    /** When the bucket's stream was created: a bucket deleted and created again differs. */
+    final java.time.@org.jspecify.annotations.Nullable ZonedDateTime created;
+
     private final Connection connection;
     private final KeyValueOptions kvOptions;
     private volatile KeyValue kv;
 
-    Bucket(
-        String name, StreamConfiguration config, Connection connection, KeyValueOptions kvOptions) {
+    Bucket(String name, StreamInfo info, Connection connection, KeyValueOptions kvOptions) {
+      StreamConfiguration config = info.getConfiguration();
       this.name = name;
+      this.created = info.getCreateTime();
       this.nativeTtl = config.getAllowMessageTtl();
       this.atomicBatches = config.getAllowAtomicPublish();
       this.history = config.getMaxMsgsPerSubject();
@@ -51,6 +55,16 @@ final class Buckets {
       this.replicas = config.getReplicas();
       this.connection = connection;
       this.kvOptions = kvOptions;
+    }
+
+    /**
+     * Whether {@code other} is a handle of the same stream: the same name and creation time. The
+     * registry may hand out several handles of one stream (after a reconfiguration, or when it
+     * looked the bucket up again); a stream deleted and created again is another one.
+     */
+    boolean sameStream(Bucket other) {
+      return other == this
+          || (name.equals(other.name) && java.util.Objects.equals(created, other.created));
     }
 
     /**
@@ -123,7 +137,7 @@ final class Buckets {
       }
       throw NatsErrors.wrap("opening database \"" + name + "\"", e);
     }
-    b = new Bucket(name, info.getConfiguration(), connection, kvOptions);
+    b = new Bucket(name, info, connection, kvOptions);
     Bucket previous = known.putIfAbsent(name, b);
     return Optional.of(previous == null ? b : previous);
   }
@@ -207,20 +221,25 @@ final class Buckets {
    * deleted (and perhaps recreated) by another client is looked up afresh.
    */
   private io.nats.client.Dispatcher followDeletions(java.util.function.Consumer<String> onDeleted) {
-    // a wildcard matches whole tokens only: subscribe to every stream and keep the KV ones
-    String advisories = "$JS.EVENT.ADVISORY.STREAM.DELETED.";
-    String prefix = advisories + "KV_";
+    // a wildcard matches whole tokens only: subscribe to every stream and keep the KV ones.
+    // Advisories are sent at most once; a creation also tells of a deletion whose advisory was
+    // lost (the next use looks the bucket up again and sees a new stream).
+    String deleted = "$JS.EVENT.ADVISORY.STREAM.DELETED.";
+    String created = "$JS.EVENT.ADVISORY.STREAM.CREATED.";
     io.nats.client.Dispatcher deletions =
         connection.createDispatcher(
             m -> {
               String subject = m.getSubject();
-              if (subject.startsWith(prefix)) {
-                String bucket = subject.substring(prefix.length());
+              if (subject.startsWith(deleted + "KV_")) {
+                String bucket = subject.substring(deleted.length() + 3);
                 forget(bucket);
                 onDeleted.accept(bucket);
+              } else if (subject.startsWith(created + "KV_")) {
+                forget(subject.substring(created.length() + 3));
               }
             });
-    deletions.subscribe(advisories + "*");
+    deletions.subscribe(deleted + "*");
+    deletions.subscribe(created + "*");
     try {
       // the interest is registered on the server before the store is handed out
       connection.flush(java.time.Duration.ofSeconds(5));

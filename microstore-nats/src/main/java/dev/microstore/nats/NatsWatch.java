@@ -27,7 +27,8 @@ final class NatsWatch implements dev.microstore.Watch {
   private final String db;
   private final WatchListener listener;
   private final Runnable onClose;
-  private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private NatsWatch(StreamFollower follower, String db, WatchListener listener, Runnable onClose) {
     this.follower = follower;
@@ -42,10 +43,9 @@ final class NatsWatch implements dev.microstore.Watch {
 
   /** Stops the watch because its bucket was deleted, and tells the listener. */
   void bucketDeleted() {
-    if (closed) {
+    if (!closeOnce()) {
       return;
     }
-    close();
     try {
       listener.onError(new dev.microstore.StoreException("database \"" + db + "\" was deleted"));
     } catch (RuntimeException listenerFailure) {
@@ -112,7 +112,10 @@ final class NatsWatch implements dev.microstore.Watch {
     }
     // live events wait until the listener has heard that the initial data is done
     java.util.concurrent.CountDownLatch initialDone = new java.util.concurrent.CountDownLatch(1);
-    NatsWatch[] self = new NatsWatch[1];
+    java.util.concurrent.atomic.AtomicReference<NatsWatch> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean lostEarly =
+        new java.util.concurrent.atomic.AtomicBoolean();
     StreamFollower.Handler live =
         new StreamFollower.Handler() {
           @Override
@@ -135,9 +138,11 @@ final class NatsWatch implements dev.microstore.Watch {
 
           @Override
           public void onStreamLost() {
-            NatsWatch w = self[0];
+            NatsWatch w = self.get();
             if (w != null) {
               w.bucketDeleted();
+            } else {
+              lostEarly.set(true); // reported once the watch exists
             }
           }
         };
@@ -153,13 +158,17 @@ final class NatsWatch implements dev.microstore.Watch {
               startAfter,
               StreamFollower.HEARTBEAT,
               live);
-      self[0] = new NatsWatch(follower, db, listener, () -> onClose.accept(self[0]));
+      NatsWatch watch = new NatsWatch(follower, db, listener, () -> onClose.accept(self.get()));
+      self.set(watch);
       try {
         listener.onInitialDataDone();
       } finally {
         initialDone.countDown();
       }
-      return self[0];
+      if (lostEarly.get()) {
+        watch.bucketDeleted();
+      }
+      return watch;
     } catch (IOException | JetStreamApiException e) {
       throw NatsErrors.wrap("watching database \"" + db + "\"", e);
     }
@@ -191,11 +200,16 @@ final class NatsWatch implements dev.microstore.Watch {
 
   @Override
   public void close() {
-    if (closed) {
-      return;
+    closeOnce();
+  }
+
+  /** Closes the watch; true for the one call that closed it, so the listener hears of it once. */
+  private boolean closeOnce() {
+    if (!closed.compareAndSet(false, true)) {
+      return false;
     }
-    closed = true;
     onClose.run();
     follower.close();
+    return true;
   }
 }

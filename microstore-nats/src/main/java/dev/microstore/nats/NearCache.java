@@ -79,12 +79,12 @@ final class NearCache {
       return null;
     }
     Replica r = replicas.get(db);
-    if (r != null && r.bucket == bucket) {
+    if (r != null && r.bucket.sameStream(bucket)) {
       return r.synced ? r : null;
     }
     synchronized (starting.computeIfAbsent(db, k -> new Object())) {
       r = replicas.get(db);
-      if (r != null && r.bucket == bucket) {
+      if (r != null && r.bucket.sameStream(bucket)) {
         return r.synced ? r : null;
       }
       if (r != null) {
@@ -149,6 +149,7 @@ final class NearCache {
                 @Override
                 public void onStreamLost() {
                   drop(db, replica);
+                  backend.buckets.forget(db); // the next read looks the bucket up again
                 }
               });
       replica.follow(live);
