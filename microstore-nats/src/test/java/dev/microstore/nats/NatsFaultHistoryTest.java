@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * leader. The recorded history must be linearizable per key, with no write stored twice, no
  * acknowledged write lost and no conflict reported for a write that was applied.
  *
- * <p>About 20 s of faults per run in the normal suite; {@code -Dmicrostore.long=true} runs 120 s.
+ * <p>About 20 s of faults per run in the normal suite; {@code -Dmicrostore.longTests=true} runs 120 s.
  */
 @Tag("fault")
 class NatsFaultHistoryTest {
@@ -73,7 +73,7 @@ class NatsFaultHistoryTest {
         Nemesis nemesis =
             Nemesis.builder()
                 .seed(seed)
-                .interval(Duration.ofMillis(1500))
+                .interval(Duration.ofMillis(1000))
                 .pause(server, Duration.ofMillis(600), Duration.ofMillis(2400))
                 .killAndRestart(server, Duration.ofMillis(100), Duration.ofMillis(500))
                 .cutConnections(proxy)
@@ -102,17 +102,19 @@ class NatsFaultHistoryTest {
     long seed = 1203;
     try (NatsCluster cluster = NatsCluster.builder().binary(TestServers.binary()).size(3).start()) {
       cluster.awaitReady(Duration.ofSeconds(60));
-      // the bucket exists, replicated, before the first fault
-      try (Store store =
-              store(cluster.urls())
+      // the bucket exists, replicated, before the first fault (created with the default timeout:
+      // placing three replicas can take longer than the store's short one)
+      NatsStore.builder()
+          .servers(cluster.urls())
+          .bucket(
+              KeyValueConfiguration.builder()
+                  .name("jepsen-cluster")
                   .replicas(3)
-                  .bucket(
-                      KeyValueConfiguration.builder()
-                          .name("jepsen-cluster")
-                          .replicas(3)
-                          .maxHistoryPerKey(64)
-                          .build())
-                  .build();
+                  .maxHistoryPerKey(64)
+                  .build())
+          .build()
+          .close();
+      try (Store store = store(cluster.urls()).build();
           Nemesis nemesis =
               Nemesis.builder()
                   .seed(seed)
