@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * leader. The recorded history must be linearizable per key, with no write stored twice, no
  * acknowledged write lost and no conflict reported for a write that was applied.
  *
- * <p>About 20 s of faults per run in the normal suite; {@code -Dmicrostore.longTests=true} runs 120 s.
+ * <p>About 20 s of faults per run in the normal suite; {@code -Dmicrostore.longTests=true} runs 120
+ * s.
  */
 @Tag("fault")
 class NatsFaultHistoryTest {
