@@ -1,8 +1,8 @@
 package dev.microstore.tck;
 
+import static dev.microstore.tck.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import dev.microstore.ChangeEvent;
 import dev.microstore.NotFoundException;

@@ -1,0 +1,8 @@
+/**
+ * Test support with nothing but the JDK: finds nats-server binaries and runs real nats-server
+ * processes (single nodes and JetStream clusters) on free loopback ports, with faults to inject
+ * (stop, kill, pause, a TCP proxy that cuts or delays connections).
+ */
+module dev.microstore.testing {
+  exports dev.microstore.testing;
+}
