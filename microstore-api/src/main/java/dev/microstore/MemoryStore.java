@@ -5,12 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -19,14 +23,46 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
 
-/** The in-memory store; see {@link MemoryStoreBuilder}. */
+/**
+ * The in-memory store; see {@link MemoryStoreBuilder}.
+ *
+ * <p><b>Consistency.</b> Every operation is linearizable, and every read (exact reads, {@code
+ * readAll}, prefix and suffix reads, lists, {@code info}) sees its database at one revision, so a
+ * batch is seen whole or not at all and a scan never sees a later write without an earlier one.
+ * This is multi-version concurrency control:
+ *
+ * <ul>
+ *   <li>Each key maps to a chain of {@link Version}s, newest first; a delete or expiry adds a
+ *       version without a record (a tombstone). Writers of one database are serialised by its lock
+ *       and give every change the next revision of the database.
+ *   <li>A writer first installs its versions, then <em>publishes</em> the last revision in a
+ *       volatile field. A batch publishes once, after all its versions are in place.
+ *   <li>A reader takes the published revision as its snapshot and, for each key, uses the newest
+ *       version at or below it; versions of a change not yet published are skipped. Readers take no
+ *       lock and never wait for a writer.
+ *   <li>Superseded versions and tombstones are purged under the database lock once they are about
+ *       as many as the live records, holding the write side of the database's purge gate, a {@link
+ *       StampedLock}. Readers run as optimistic reads of that gate and repeat under its read lock
+ *       when a purge ran meanwhile (a purge may have dropped a version their snapshot needs). A
+ *       purge is skipped, and tried again after a later change, while a reader holds the read lock,
+ *       so writers never wait for readers either.
+ * </ul>
+ *
+ * <p>History, watch registration and the initial records of a watch run under the database lock;
+ * watch events are queued under it, in revision order.
+ */
 final class MemoryStore implements Store {
+  /** Purge superseded versions once there are at least this many, and as many as live records. */
+  static final int PURGE_AT_LEAST = 1024;
+
   private final String defaultDatabase;
   private final @Nullable String defaultTable;
   private final Clock clock;
   private final int historyDepth;
+  private final int purgeAtLeast;
   private final ConcurrentHashMap<String, Database> databases = new ConcurrentHashMap<>();
   private final MemoryWatches watches = new MemoryWatches();
   private final Object creation = new Object();
@@ -34,26 +70,58 @@ final class MemoryStore implements Store {
   private volatile boolean closed;
 
   MemoryStore(String defaultDatabase, @Nullable String defaultTable, Clock clock, int history) {
+    this(defaultDatabase, defaultTable, clock, history, PURGE_AT_LEAST);
+  }
+
+  /**
+   * A store that purges superseded versions once there are {@code purgeAtLeast} of them (and as
+   * many as live records); tests use 1 to purge as often as possible.
+   */
+  MemoryStore(
+      String defaultDatabase,
+      @Nullable String defaultTable,
+      Clock clock,
+      int history,
+      int purgeAtLeast) {
     this.defaultDatabase = defaultDatabase;
     this.defaultTable = defaultTable;
     this.clock = clock;
     this.historyDepth = history;
+    this.purgeAtLeast = purgeAtLeast;
   }
 
-  /** A stored value: the record as written (key = stored key), its revision and expiry. */
-  private static final class Entry {
-    final Record record;
+  /**
+   * One version of a key: the record as written (key = stored key), or null for a delete or expiry;
+   * its revision and expiry; and the version it replaced, until a purge drops that.
+   */
+  private static final class Version {
+    final @Nullable Record record;
     final long revision;
     final @Nullable Instant expiresAt;
+    volatile @Nullable Version older;
 
-    Entry(Record record, long revision, @Nullable Instant expiresAt) {
+    Version(
+        @Nullable Record record,
+        long revision,
+        @Nullable Instant expiresAt,
+        @Nullable Version older) {
       this.record = record;
       this.revision = revision;
       this.expiresAt = expiresAt;
+      this.older = older;
     }
 
     boolean liveAt(Instant now) {
-      return expiresAt == null || expiresAt.isAfter(now);
+      return record != null && (expiresAt == null || expiresAt.isAfter(now));
+    }
+
+    /** The version of the chain starting here that a snapshot sees, or null when it sees none. */
+    static @Nullable Version at(@Nullable Version newest, long snapshot) {
+      Version v = newest;
+      while (v != null && v.revision > snapshot) {
+        v = v.older;
+      }
+      return v == null || v.record == null ? null : v;
     }
   }
 
@@ -76,25 +144,126 @@ final class MemoryStore implements Store {
   }
 
   /**
-   * One database. Writers hold {@link #lock}; readers read {@link #entries} without locking.
-   *
-   * <p>A batch changes several entries, which a scan must see all or none of: the batch applies its
-   * changes holding the write lock of {@link #batchGate}, and scans run as optimistic reads of it,
-   * repeated under its read lock when a batch was applied meanwhile. Single writes do not touch the
-   * gate, so scans only ever wait for a batch being applied.
+   * One database: version chains by stored key (see the class comment). Writers hold {@link #lock}
+   * and install, publish and purge; readers see {@link #versions} at {@link #published} without
+   * locking, through {@link #read}.
    */
   private final class Database {
     final String name;
-    final ConcurrentSkipListMap<String, Entry> entries = new ConcurrentSkipListMap<>();
+    final ConcurrentSkipListMap<String, Version> versions = new ConcurrentSkipListMap<>();
     final ReentrantLock lock = new ReentrantLock();
-    final StampedLock batchGate = new StampedLock();
+    final StampedLock purgeGate = new StampedLock();
     final PriorityQueue<Expiry> expiries = new PriorityQueue<>();
     final Map<String, ArrayDeque<ChangeEvent>> history = new HashMap<>();
+
+    /** The last revision given to a change; under the lock. */
     long revision;
+
+    /** The revision readers see: every version up to it is installed. */
+    volatile long published;
+
+    /** Keys with superseded versions or a tombstone since the last purge; under the lock. */
+    final Set<String> purgeable = new HashSet<>();
+
+    /** Superseded versions and tombstones, and live records; under the lock. */
+    int garbage;
+
+    int live;
     boolean dropped;
 
     Database(String name) {
       this.name = name;
+    }
+
+    /** The live version of a key, at the latest revision. Caller holds the lock. */
+    @Nullable Version current(String storedKey, Instant now) {
+      Version v = versions.get(storedKey);
+      return v != null && v.liveAt(now) ? v : null;
+    }
+
+    /**
+     * Adds a version of a key, invisible to readers until published; a delete of a key that has no
+     * record adds nothing. Caller holds the lock.
+     */
+    void install(String storedKey, @Nullable Record stored, long rev, @Nullable Instant expiresAt) {
+      Version newest = versions.get(storedKey);
+      boolean had = newest != null && newest.record != null;
+      if (stored == null && !had) {
+        return;
+      }
+      versions.put(storedKey, new Version(stored, rev, expiresAt, newest));
+      if (newest != null) {
+        purgeable.add(storedKey);
+      }
+      if (had) {
+        garbage++;
+      }
+      if (stored == null) {
+        garbage++;
+        live--;
+      } else if (!had) {
+        live++;
+      }
+    }
+
+    /**
+     * Makes every version up to {@code rev} visible, then purges when enough versions are
+     * superseded. Caller holds the lock and has installed every change up to {@code rev}.
+     */
+    void publish(long rev) {
+      published = rev;
+      if (garbage >= Math.max(purgeAtLeast, live)) {
+        purge();
+      }
+    }
+
+    /**
+     * Drops superseded versions and tombstones, unless a reader holds the purge gate (then a later
+     * change purges). Caller holds the lock, and every installed version is published.
+     */
+    private void purge() {
+      long stamp = purgeGate.tryWriteLock();
+      if (stamp == 0) {
+        return;
+      }
+      try {
+        for (String storedKey : purgeable) {
+          Version newest = versions.get(storedKey);
+          if (newest == null) {
+            continue;
+          }
+          if (newest.record == null) {
+            versions.remove(storedKey, newest);
+          } else {
+            newest.older = null;
+          }
+        }
+        purgeable.clear();
+        garbage = 0;
+      } finally {
+        purgeGate.unlockWrite(stamp);
+      }
+    }
+
+    /**
+     * Runs a read at one snapshot, the published revision: optimistically, then again under the
+     * read lock of the purge gate if a purge ran meanwhile and may have dropped a version the
+     * snapshot needed. Never waits for a writer, only for a purge in progress.
+     */
+    <T> T read(LongFunction<T> atSnapshot) {
+      long stamp = purgeGate.tryOptimisticRead();
+      if (stamp != 0) {
+        T result = atSnapshot.apply(published);
+        if (purgeGate.validate(stamp)) {
+          return result;
+        }
+      }
+      stamp = purgeGate.readLock();
+      try {
+        return atSnapshot.apply(published);
+      } finally {
+        purgeGate.unlockRead(stamp);
+      }
     }
 
     /** Removes records whose expiry has passed, reporting each. Caller holds the lock. */
@@ -102,10 +271,12 @@ final class MemoryStore implements Store {
       Expiry due;
       while ((due = expiries.peek()) != null && !due.at.isAfter(now)) {
         expiries.poll();
-        Entry e = entries.get(due.storedKey);
-        if (e != null && e.revision == due.revision) {
-          entries.remove(due.storedKey, e);
-          changed(ChangeEvent.Op.EXPIRE, due.storedKey, ++revision, null);
+        Version v = versions.get(due.storedKey);
+        if (v != null && v.record != null && v.revision == due.revision) {
+          long rev = ++revision;
+          install(due.storedKey, null, rev, null);
+          publish(rev);
+          changed(ChangeEvent.Op.EXPIRE, due.storedKey, rev, null);
         }
       }
     }
@@ -169,40 +340,41 @@ final class MemoryStore implements Store {
     Database db = databases.get(dbName);
     Instant now = clock.instant();
     if (options.exact()) {
-      Entry e = db == null ? null : db.entries.get(scope + key);
-      if (e == null || !e.liveAt(now)) {
+      String storedKey = scope + key;
+      Version v = db == null ? null : db.read(at -> Version.at(db.versions.get(storedKey), at));
+      if (v == null || !v.liveAt(now)) {
         throw new NotFoundException(key, dbName);
       }
-      return List.of(toRecord(key, e, now));
+      return List.of(toRecord(key, v, now));
     }
     if (db == null) {
       return List.of();
     }
     db.trySweep(now);
-    return consistently(db, () -> scanRecords(db, key, scope, options, now));
+    return db.read(at -> scanRecords(db, at, key, scope, options, now));
   }
 
   private List<Record> scanRecords(
-      Database db, String key, String scope, ReadOptions options, Instant now) {
+      Database db, long snapshot, String key, String scope, ReadOptions options, Instant now) {
     String start = scope + (options.prefix() ? key : "");
     List<Record> out = new ArrayList<>();
     int skip = options.offset();
     int limit = options.limit();
-    for (Map.Entry<String, Entry> me : db.entries.tailMap(start, true).entrySet()) {
+    for (Map.Entry<String, Version> me : db.versions.tailMap(start, true).entrySet()) {
       String storedKey = me.getKey();
       if (!storedKey.startsWith(start)) {
         break;
       }
       String relative = storedKey.substring(scope.length());
-      Entry e = me.getValue();
-      if ((options.suffix() && !relative.endsWith(key)) || !e.liveAt(now)) {
+      Version v = Version.at(me.getValue(), snapshot);
+      if (v == null || (options.suffix() && !relative.endsWith(key)) || !v.liveAt(now)) {
         continue;
       }
       if (skip > 0) {
         skip--;
         continue;
       }
-      out.add(toRecord(relative, e, now));
+      out.add(toRecord(relative, v, now));
       if (limit > 0 && out.size() == limit) {
         break;
       }
@@ -210,24 +382,30 @@ final class MemoryStore implements Store {
     return out;
   }
 
-  /**
-   * Runs a scan that must not see part of a batch: optimistically, then again under the read lock
-   * of the database's batch gate if a batch was applied while it ran.
-   */
-  private static <T> T consistently(Database db, java.util.function.Supplier<T> scan) {
-    long stamp = db.batchGate.tryOptimisticRead();
-    if (stamp != 0) {
-      T result = scan.get();
-      if (db.batchGate.validate(stamp)) {
-        return result;
-      }
+  /** Reads every key at one snapshot, so a batch is seen whole or not at all. */
+  @Override
+  public Map<String, Record> readAll(Collection<String> keys, ReadOptions options) {
+    Objects.requireNonNull(keys, "keys");
+    Checks.exactReadAll(keys, options);
+    checkOpen();
+    String dbName = options.database().orElse(defaultDatabase);
+    String scope = scope(options.table().orElse(defaultTable));
+    Database db = databases.get(dbName);
+    if (db == null) {
+      return new LinkedHashMap<>();
     }
-    stamp = db.batchGate.readLock();
-    try {
-      return scan.get();
-    } finally {
-      db.batchGate.unlockRead(stamp);
-    }
+    Instant now = clock.instant();
+    return db.read(
+        at -> {
+          Map<String, Record> out = new LinkedHashMap<>();
+          for (String k : keys) {
+            Version v = Version.at(db.versions.get(scope + k), at);
+            if (v != null && v.liveAt(now) && !out.containsKey(k)) {
+              out.put(k, toRecord(k, v, now));
+            }
+          }
+          return out;
+        });
   }
 
   // ---------------------------------------------------------------- write
@@ -251,7 +429,7 @@ final class MemoryStore implements Store {
           continue;
         }
         db.sweep(now);
-        Entry current = live(db.entries.get(storedKey), now);
+        Version current = db.current(storedKey, now);
         if (options.ifAbsent() && current != null) {
           throw conflict(record.key(), current, "to be absent");
         }
@@ -261,7 +439,8 @@ final class MemoryStore implements Store {
               record.key(), current, "to have revision " + options.ifRevision().getAsLong());
         }
         long revision = ++db.revision;
-        db.entries.put(storedKey, new Entry(stored, revision, expiresAt));
+        db.install(storedKey, stored, revision, expiresAt);
+        db.publish(revision);
         if (expiresAt != null) {
           db.expiries.add(new Expiry(expiresAt, storedKey, revision));
           scheduleSweep(db, ttl);
@@ -343,14 +522,16 @@ final class MemoryStore implements Store {
     db.lock.lock();
     try {
       db.sweep(now);
-      Entry current = live(db.entries.get(storedKey), now);
+      Version current = db.current(storedKey, now);
       if (options.ifRevision().isPresent()
           && (current == null || current.revision != options.ifRevision().getAsLong())) {
         throw conflict(key, current, "to have revision " + options.ifRevision().getAsLong());
       }
       if (current != null) {
-        db.entries.remove(storedKey);
-        db.changed(ChangeEvent.Op.DELETE, storedKey, ++db.revision, null);
+        long revision = ++db.revision;
+        db.install(storedKey, null, revision, null);
+        db.publish(revision);
+        db.changed(ChangeEvent.Op.DELETE, storedKey, revision, null);
       }
     } finally {
       db.lock.unlock();
@@ -385,7 +566,7 @@ final class MemoryStore implements Store {
         db.sweep(now);
         for (Batch.Operation op : ops) {
           Batch.Condition c = op.condition();
-          Entry current = live(db.entries.get(scope + op.key()), now);
+          Version current = db.current(scope + op.key(), now);
           if (c.isIfAbsent() && current != null) {
             throw batchConflict(op.key(), current, "to be absent");
           }
@@ -395,25 +576,14 @@ final class MemoryStore implements Store {
           }
         }
         long first = db.revision + 1;
-        long stamp = db.batchGate.writeLock();
-        try {
-          for (int i = 0; i < ops.size(); i++) {
-            String storedKey = scope + ops.get(i).key();
-            Record r = stored.get(i);
-            long revision = first + i;
-            if (r == null) {
-              db.entries.remove(storedKey);
-            } else {
-              Duration ttl = ops.get(i).record().orElseThrow().expiry();
-              db.entries.put(
-                  storedKey, new Entry(r, revision, ttl.isZero() ? null : now.plus(ttl)));
-            }
-          }
-          db.revision = first + ops.size() - 1;
-        } finally {
-          db.batchGate.unlockWrite(stamp);
+        for (int i = 0; i < ops.size(); i++) {
+          Record r = stored.get(i);
+          Duration ttl = r == null ? Duration.ZERO : ops.get(i).record().orElseThrow().expiry();
+          db.install(scope + ops.get(i).key(), r, first + i, ttl.isZero() ? null : now.plus(ttl));
         }
-        Map<String, Long> revisions = new java.util.LinkedHashMap<>();
+        db.revision = first + ops.size() - 1;
+        db.publish(db.revision);
+        Map<String, Long> revisions = new LinkedHashMap<>();
         for (int i = 0; i < ops.size(); i++) {
           String storedKey = scope + ops.get(i).key();
           Record r = stored.get(i);
@@ -438,7 +608,7 @@ final class MemoryStore implements Store {
   }
 
   private static ConflictException batchConflict(
-      String key, @Nullable Entry current, String wanted) {
+      String key, @Nullable Version current, String wanted) {
     ConflictException c = conflict(key, current, wanted);
     return new ConflictException(
         key,
@@ -460,22 +630,23 @@ final class MemoryStore implements Store {
     Instant now = clock.instant();
     db.trySweep(now);
     String scope = scope(options.table().orElse(defaultTable));
-    return consistently(db, () -> scanKeys(db, scope, options, now));
+    return db.read(at -> scanKeys(db, at, scope, options, now));
   }
 
   private static List<String> scanKeys(
-      Database db, String scope, ListOptions options, Instant now) {
+      Database db, long snapshot, String scope, ListOptions options, Instant now) {
     String start = scope + options.prefix();
     List<String> out = new ArrayList<>();
     int skip = options.offset();
     int limit = options.limit();
-    for (Map.Entry<String, Entry> me : db.entries.tailMap(start, true).entrySet()) {
+    for (Map.Entry<String, Version> me : db.versions.tailMap(start, true).entrySet()) {
       String storedKey = me.getKey();
       if (!storedKey.startsWith(start)) {
         break;
       }
       String relative = storedKey.substring(scope.length());
-      if (!relative.endsWith(options.suffix()) || !me.getValue().liveAt(now)) {
+      Version v = Version.at(me.getValue(), snapshot);
+      if (v == null || !relative.endsWith(options.suffix()) || !v.liveAt(now)) {
         continue;
       }
       if (skip > 0) {
@@ -519,13 +690,13 @@ final class MemoryStore implements Store {
         MemoryWatches.Subscription s = watches.add(dbName, scope, options.prefix(), listener);
         if (options.includeInitial()) {
           Instant now = clock.instant();
-          for (Map.Entry<String, Entry> me :
-              db.entries.tailMap(scope + options.prefix(), true).entrySet()) {
+          for (Map.Entry<String, Version> me :
+              db.versions.tailMap(scope + options.prefix(), true).entrySet()) {
             String rel = s.relative(me.getKey());
             if (rel == null) {
               break;
             }
-            Entry e = me.getValue();
+            Version e = me.getValue();
             if (e.liveAt(now)) {
               s.event(
                   new ChangeEvent(
@@ -578,17 +749,22 @@ final class MemoryStore implements Store {
     if (db == null) {
       return Optional.empty();
     }
-    long bytes = 0;
-    int count = 0;
     Instant now = clock.instant();
-    for (Map.Entry<String, Entry> me : db.entries.entrySet()) {
-      if (me.getValue().liveAt(now)) {
-        count++;
-        bytes += me.getKey().length() + me.getValue().record.valueSize();
-      }
-    }
     return Optional.of(
-        new DatabaseInfo(database, count, bytes, Duration.ZERO, historyDepth, "memory", 1));
+        db.read(
+            at -> {
+              long bytes = 0;
+              int count = 0;
+              for (Map.Entry<String, Version> me : db.versions.entrySet()) {
+                Version v = Version.at(me.getValue(), at);
+                if (v != null && v.liveAt(now)) {
+                  count++;
+                  bytes += me.getKey().length() + Objects.requireNonNull(v.record).valueSize();
+                }
+              }
+              return new DatabaseInfo(
+                  database, count, bytes, Duration.ZERO, historyDepth, "memory", 1);
+            }));
   }
 
   // ---------------------------------------------------------------- databases, lifecycle
@@ -673,16 +849,17 @@ final class MemoryStore implements Store {
 
   // ---------------------------------------------------------------- helpers
 
-  private Record toRecord(String key, Entry e, Instant now) {
-    Duration left = e.expiresAt == null ? Duration.ZERO : Duration.between(now, e.expiresAt);
-    return e.record.toBuilder().key(key).expiry(left).revision(e.revision).build();
+  /** The record of a live version, with its key relative to the table and its time left. */
+  private static Record toRecord(String key, Version v, Instant now) {
+    Duration left = v.expiresAt == null ? Duration.ZERO : Duration.between(now, v.expiresAt);
+    return Objects.requireNonNull(v.record).toBuilder()
+        .key(key)
+        .expiry(left)
+        .revision(v.revision)
+        .build();
   }
 
-  private static @Nullable Entry live(@Nullable Entry e, Instant now) {
-    return e != null && e.liveAt(now) ? e : null;
-  }
-
-  private static ConflictException conflict(String key, @Nullable Entry current, String wanted) {
+  private static ConflictException conflict(String key, @Nullable Version current, String wanted) {
     long rev = current == null ? 0 : current.revision;
     return new ConflictException(
         key,
