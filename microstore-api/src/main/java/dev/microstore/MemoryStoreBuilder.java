@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each database is a sorted concurrent map, so prefix reads touch only the matching keys.
  * Expired records disappear from reads at once and are removed during later operations, without a
- * background thread. Writes to one database are serialised; reads never block.
+ * background thread. Writes to one database are serialised; reads take no lock and wait only for a
+ * cleanup of old versions they overlapped.
  *
  * <p>Not thread-safe; {@link #build()} may be called repeatedly and each call builds an independent
  * store.

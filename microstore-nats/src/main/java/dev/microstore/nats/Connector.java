@@ -101,6 +101,9 @@ final class Connector {
     ob.errorListener(new StoreErrorListener());
     // an open store keeps reconnecting: jnats' default gives up after 60 attempts
     ob.maxReconnects(-1);
+    // requests that got no reply end within this of their timeout (jnats' default: 5 s), so the
+    // store needs no timer of its own per request
+    ob.requestCleanupInterval(Requests.PRECISE_CLEANUP);
     for (Consumer<Options.Builder> customizer : customizers) {
       customizer.accept(ob);
     }

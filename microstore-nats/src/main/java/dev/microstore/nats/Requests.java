@@ -19,6 +19,14 @@ import java.util.concurrent.TimeoutException;
  * A leaf: it uses nothing else of the store.
  */
 final class Requests {
+  /**
+   * The interval of jnats' sweep of requests without reply that the store's connections use: with
+   * it, jnats ends a request late by at most this much, and the store adds no timer of its own (a
+   * timer per request costs a write a few percent). Connections swept less often (given by the
+   * user) get the store's own timer per request.
+   */
+  static final Duration PRECISE_CLEANUP = Duration.ofMillis(50);
+
   private Requests() {}
 
   /** The request was sent, but no reply came in time: the server may have acted on it. */
@@ -62,8 +70,9 @@ final class Requests {
 
   /**
    * Sends a request; the future completes with the reply, or with {@link NoReply}, {@link
-   * NoResponders}, {@link ConnectionLost} or {@link NotConnected}, never later than {@code
-   * timeout}. Completes on a jnats thread: callers must not block in a dependent stage.
+   * NoResponders}, {@link ConnectionLost} or {@link NotConnected}, at most {@link #PRECISE_CLEANUP}
+   * later than {@code timeout}. Completes on a jnats thread: callers must not block in a dependent
+   * stage.
    */
   static CompletableFuture<Message> send(Connection connection, Message request, Duration timeout) {
     Connection.Status status = connection.getStatus();
@@ -78,20 +87,22 @@ final class Requests {
       return CompletableFuture.failedFuture(new NotConnected(connection.getStatus()));
     }
     CompletableFuture<Message> out = new CompletableFuture<>();
-    sent.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (reply, failure) -> {
-              if (failure == null) {
-                if (reply.isStatusMessage() && reply.getStatus().getCode() == 503) {
-                  out.completeExceptionally(new NoResponders(subject));
-                } else {
-                  out.complete(reply);
-                }
-                return;
-              }
-              out.completeExceptionally(
-                  classify(sent, NatsErrors.unwrap(failure), subject, timeout));
-            });
+    CompletableFuture<Message> bounded =
+        connection.getOptions().getRequestCleanupInterval().compareTo(PRECISE_CLEANUP) <= 0
+            ? sent
+            : sent.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    bounded.whenComplete(
+        (reply, failure) -> {
+          if (failure == null) {
+            if (reply.isStatusMessage() && reply.getStatus().getCode() == 503) {
+              out.completeExceptionally(new NoResponders(subject));
+            } else {
+              out.complete(reply);
+            }
+            return;
+          }
+          out.completeExceptionally(classify(sent, NatsErrors.unwrap(failure), subject, timeout));
+        });
     return out;
   }
 
