@@ -21,11 +21,11 @@ import org.jspecify.annotations.Nullable;
  * (1 to n); the last one also {@value #BATCH_COMMIT}{@code : 1}. The first message is sent as a
  * request, so that a stream refusing batches (error 10174) is noticed before the rest is sent; the
  * server answers it with an empty reply. The messages in between are plain publishes. The last one
- * is published through JetStream and its acknowledgement says whether the batch was stored: a
- * {@link PublishAck} carrying the batch id, the message count and the stream sequence of the last
- * message (the others have the sequences just before it), or an API error such as 10071 when a
- * {@value #EXPECTED_LAST_SUBJECT_SEQUENCE} condition of any message failed. The server checks every
- * condition at commit time, against the stream as it was before the batch.
+ * is sent as a request whose reply, the JetStream acknowledgement, says whether the batch was
+ * stored: a {@link PublishAck} carrying the batch id, the message count and the stream sequence of
+ * the last message (the others have the sequences just before it), or an API error such as 10071
+ * when a {@value Wire#EXPECTED_LAST_SUBJECT_SEQUENCE} condition of any message failed. The server
+ * checks every condition at commit time, against the stream as it was before the batch.
  *
  * <p>A batch whose commit never arrives (the connection dropped, the client died) is abandoned by
  * the server after about 10 seconds without traffic; none of its messages is stored. The stream
@@ -38,7 +38,6 @@ final class AtomicBatchPublisher {
   static final String BATCH_ID = "Nats-Batch-Id";
   static final String BATCH_SEQUENCE = "Nats-Batch-Sequence";
   static final String BATCH_COMMIT = "Nats-Batch-Commit";
-  static final String EXPECTED_LAST_SUBJECT_SEQUENCE = "Nats-Expected-Last-Subject-Sequence";
 
   /** The most messages a batch may hold. */
   static final int MAX_MESSAGES = 1000;
@@ -179,7 +178,7 @@ final class AtomicBatchPublisher {
       h.put(BATCH_COMMIT, "1");
     }
     if (e.expectedLastSubjectSequence >= 0) {
-      h.put(EXPECTED_LAST_SUBJECT_SEQUENCE, Long.toString(e.expectedLastSubjectSequence));
+      h.put(Wire.EXPECTED_LAST_SUBJECT_SEQUENCE, Long.toString(e.expectedLastSubjectSequence));
     }
     return NatsMessage.builder().subject(e.subject).headers(h).data(e.body).build();
   }
