@@ -1,9 +1,15 @@
 package dev.microstore;
 
 /**
- * Receives the changes of a {@link Store#watch(WatchOptions, WatchListener) watch}. Callbacks of
- * one watch are made one at a time, in revision order, on a thread of the store; they should return
- * quickly.
+ * Receives the changes of a {@link Store#watch(WatchOptions, WatchListener) watch}.
+ *
+ * <p>Callbacks of one watch are made one at a time, in revision order, each change once. The
+ * current records of {@link WatchOptions.Builder#includeInitial()} and {@link #onInitialDataDone()}
+ * are delivered on the thread calling {@code watch}, before it returns; live changes on a thread of
+ * the store that serves this watch alone, so a slow listener delays only its own watch (up to its
+ * {@linkplain WatchOptions#bufferSize() buffer}; past it the store stops taking changes for this
+ * watch until the listener catches up). An exception thrown by a callback is ignored; the watch
+ * goes on.
  */
 public interface WatchListener {
 
@@ -22,8 +28,9 @@ public interface WatchListener {
   default void onInitialDataDone() {}
 
   /**
-   * Called when the watch fails and stops, where the store can tell: the in-memory store calls it
-   * when the watched database is deleted. No event follows.
+   * Called when the watch fails and stops; no event follows. A {@link WatchGapException} says that
+   * the database no longer holds revisions the watch has not delivered yet, and from which revision
+   * on (also when the database was deleted).
    *
    * @param error what went wrong
    */
