@@ -40,7 +40,11 @@ final class Backend {
       new Lazy<>(
           () -> Executors.newSingleThreadScheduledExecutor(daemon("microstore-nats-follow")));
 
-  /** The dispatcher of watches. */
+  /** Delivers the live events of watches to their listeners, one task per watch at a time. */
+  final Lazy<ExecutorService> watchDelivery =
+      new Lazy<>(() -> Executors.newCachedThreadPool(daemon("microstore-nats-watch")));
+
+  /** The dispatcher of watches' stream followers (it never waits for a listener). */
   final Lazy<Dispatcher> watchDispatcher;
 
   /** The dispatcher of near-cache replicas (apart from watches, whose listeners may be slow). */
@@ -85,6 +89,7 @@ final class Backend {
   void close() {
     followTimer.ifCreated(ScheduledExecutorService::shutdownNow);
     worker.ifCreated(ExecutorService::shutdownNow);
+    watchDelivery.ifCreated(ExecutorService::shutdownNow);
     cacheDispatcher.ifCreated(this::closeDispatcher);
     watchDispatcher.ifCreated(this::closeDispatcher);
     if (ownsConnection) {

@@ -142,14 +142,21 @@ final class NearCache {
               StreamFollower.HEARTBEAT,
               new StreamFollower.Handler() {
                 @Override
-                public void onMessage(Message m, long revision) {
+                public boolean onMessage(Message m, long revision) {
                   apply.accept(m, revision);
+                  return true;
                 }
 
                 @Override
                 public void onStreamLost() {
                   drop(db, replica);
                   backend.buckets.forget(db); // the next read looks the bucket up again
+                }
+
+                @Override
+                public void onGap(long next, long firstHeld) {
+                  // the replica may hold keys whose messages were removed: start over on next use
+                  drop(db, replica);
                 }
               });
       replica.follow(live);

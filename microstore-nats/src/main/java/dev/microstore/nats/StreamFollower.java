@@ -1,6 +1,7 @@
 package dev.microstore.nats;
 
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -25,27 +26,49 @@ import org.jspecify.annotations.Nullable;
  * <p>It is a push consumer of the store's own (no acknowledgements, in memory, one replica, flow
  * control and heartbeats) on a plain subscription. The consumer sequence of each message is read
  * from its reply subject; when one is missing (the client dropped messages, or the server delivered
- * while the connection was down), or when no heartbeat came for three intervals (the server
- * restarted and lost the consumer), a new consumer starts after the last stream sequence handed
- * over. Before that, the stream is looked up: when it is gone, or was deleted and created again
- * (its creation time changed), the follower stops and reports it, as later messages of a new stream
- * cannot continue the old one.
+ * while the connection was down), when the connection was re-established, or when no heartbeat came
+ * for three intervals (the server restarted or failed over and lost the consumer, or an
+ * administrator deleted it), a new consumer starts after the last stream sequence handed over. The
+ * same happens when the handler, full, asked for a pause and then {@link #resume() resumes}: while
+ * paused, the follower holds no consumer, so the server sends nothing.
+ *
+ * <p>Before each new consumer, the stream is looked up: when it is gone, or was deleted and created
+ * again (its creation time changed), the follower stops and reports it, as later messages of a new
+ * stream cannot continue the old one; when the stream no longer holds the next sequence (its first
+ * sequence is past it), the follower stops and reports the gap instead of skipping it. A lookup
+ * that fails (the server is not back yet) is tried again after a short, growing delay.
  */
 final class StreamFollower implements AutoCloseable {
   /** Receives the followed messages, one at a time, in stream order. */
   interface Handler {
-    void onMessage(Message message, long streamSequence);
+    /**
+     * One message; called with the follower's lock held, so it must not block.
+     *
+     * @return true to go on, false to pause until {@link StreamFollower#resume()}
+     */
+    boolean onMessage(Message message, long streamSequence);
 
     /** The stream was deleted (or deleted and created again); nothing more will come. */
     void onStreamLost();
+
+    /**
+     * The stream no longer holds sequence {@code next}, the next one to hand over: {@code
+     * firstHeld} is the lowest it holds. Nothing more will come.
+     */
+    void onGap(long next, long firstHeld);
   }
 
   /** The heartbeat interval of watches and near-cache replicas. */
-  static final Duration HEARTBEAT = Duration.ofSeconds(5);
+  static final Duration HEARTBEAT = Duration.ofSeconds(2);
+
+  /** The first delay before a failed lookup of the stream is tried again; it doubles up to 2 s. */
+  private static final long FIRST_RETRY_MILLIS = 100;
 
   private final Connection connection;
   private final JetStreamManagement jsm;
   private final Dispatcher dispatcher;
+  private final ScheduledExecutorService timer;
+  private final ConnectionListener reconnects = this::connectionEvent;
   private final String stream;
   private final String filterSubject;
   private final Handler handler;
@@ -60,12 +83,15 @@ final class StreamFollower implements AutoCloseable {
   private long lastStreamSequence;
   private long lastHeard;
   private boolean restarting;
+  private boolean paused;
   private boolean closed;
+  private long retryMillis = FIRST_RETRY_MILLIS;
 
   private StreamFollower(
       Connection connection,
       JetStreamManagement jsm,
       Dispatcher dispatcher,
+      ScheduledExecutorService timer,
       StreamInfo info,
       String filterSubject,
       long after,
@@ -74,6 +100,7 @@ final class StreamFollower implements AutoCloseable {
     this.connection = connection;
     this.jsm = jsm;
     this.dispatcher = dispatcher;
+    this.timer = timer;
     this.stream = info.getConfiguration().getName();
     this.created = info.getCreateTime();
     this.filterSubject = filterSubject;
@@ -84,7 +111,9 @@ final class StreamFollower implements AutoCloseable {
 
   /**
    * Starts following {@code info}'s stream after sequence {@code after}, with the server sending a
-   * heartbeat after {@code heartbeat} without messages ({@link #HEARTBEAT} but in tests).
+   * heartbeat after {@code heartbeat} without messages ({@link #HEARTBEAT} but in tests). When
+   * {@code info} shows that the stream no longer holds sequence {@code after + 1}, the handler
+   * hears of the gap (on the calling thread) and the follower returned is closed.
    *
    * @throws IOException or JetStreamApiException when the consumer cannot be created
    */
@@ -101,8 +130,15 @@ final class StreamFollower implements AutoCloseable {
       throws IOException, JetStreamApiException {
     StreamFollower f =
         new StreamFollower(
-            connection, jsm, dispatcher, info, filterSubject, after, heartbeat, handler);
+            connection, jsm, dispatcher, timer, info, filterSubject, after, heartbeat, handler);
+    long firstHeld = firstMissing(info, after + 1);
+    if (firstHeld != 0) {
+      f.close();
+      handler.onGap(after + 1, firstHeld);
+      return f;
+    }
     try {
+      connection.addConnectionListener(f.reconnects);
       synchronized (f) {
         long period = heartbeat.toMillis();
         f.monitor =
@@ -137,8 +173,17 @@ final class StreamFollower implements AutoCloseable {
     jsm.addOrUpdateConsumer(stream, cc);
   }
 
+  /**
+   * When {@code info}'s stream no longer holds sequence {@code next} although it had it (its first
+   * sequence is past it), the first sequence it holds; else 0.
+   */
+  private static long firstMissing(StreamInfo info, long next) {
+    long first = info.getStreamState().getFirstSequence();
+    long last = info.getStreamState().getLastSequence();
+    return next < first && next <= last ? first : 0;
+  }
+
   private void onMessage(int gen, Message m) {
-    long sequence;
     synchronized (this) {
       if (closed || gen != generation) {
         return;
@@ -158,9 +203,45 @@ final class StreamFollower implements AutoCloseable {
       }
       expectedConsumerSequence++;
       lastStreamSequence = ack.streamSequence;
-      sequence = ack.streamSequence;
+      if (!handler.onMessage(m, ack.streamSequence)) {
+        pause();
+      }
     }
-    handler.onMessage(m, sequence);
+  }
+
+  /** Stops taking messages: the consumer is dropped until {@link #resume()}. Holds the lock. */
+  private void pause() {
+    paused = true;
+    generation++;
+    unsubscribe();
+  }
+
+  /** Goes on after a pause, with a new consumer after the last sequence handed over. */
+  void resume() {
+    synchronized (this) {
+      if (!paused) {
+        return;
+      }
+      paused = false;
+      lastHeard = 0;
+    }
+    restart();
+  }
+
+  /** A re-established connection: messages may have been missed, and the consumer may be gone. */
+  private void connectionEvent(Connection conn, ConnectionListener.Events event) {
+    if (event != ConnectionListener.Events.RECONNECTED
+        && event != ConnectionListener.Events.RESUBSCRIBED) {
+      return;
+    }
+    synchronized (this) {
+      if (closed || paused) {
+        return;
+      }
+      generation++;
+      lastHeard = 0;
+    }
+    restart();
   }
 
   /** Answers flow control and stalled heartbeats; checks a heartbeat's last consumer sequence. */
@@ -192,7 +273,7 @@ final class StreamFollower implements AutoCloseable {
   private void checkHeartbeats() {
     synchronized (this) {
       boolean heard = lastHeard != 0 && System.nanoTime() - lastHeard < 3 * heartbeat.toNanos();
-      if (closed || restarting || heard) {
+      if (closed || restarting || paused || heard) {
         return;
       }
     }
@@ -214,20 +295,27 @@ final class StreamFollower implements AutoCloseable {
 
   private void resubscribe() {
     boolean gone = false;
+    boolean retry = false;
+    long next = 0;
+    long firstHeld = 0;
     try {
       StreamInfo info = jsm.getStreamInfo(stream);
       gone = created != null && !created.equals(info.getCreateTime());
       if (!gone) {
         synchronized (this) {
-          if (!closed) {
+          next = lastStreamSequence + 1;
+          firstHeld = firstMissing(info, next);
+          if (!closed && !paused && firstHeld == 0) {
             subscribe();
+            retryMillis = FIRST_RETRY_MILLIS;
           }
         }
       }
     } catch (JetStreamApiException e) {
       gone = e.getApiErrorCode() == 10059; // stream not found
+      retry = !gone;
     } catch (IOException | RuntimeException e) {
-      // not reachable now: the heartbeat check tries again
+      retry = true; // not reachable now
     } finally {
       synchronized (this) {
         restarting = false;
@@ -236,6 +324,28 @@ final class StreamFollower implements AutoCloseable {
     if (gone) {
       close();
       handler.onStreamLost();
+    } else if (firstHeld != 0) {
+      close();
+      handler.onGap(next, firstHeld);
+    } else if (retry) {
+      retryLater();
+    }
+  }
+
+  /** Tries the lookup again after a delay that doubles up to the heartbeat interval. */
+  private void retryLater() {
+    long delay;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      delay = retryMillis;
+      retryMillis = Math.min(2 * retryMillis, heartbeat.toMillis());
+    }
+    try {
+      timer.schedule(this::restart, delay, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException storeClosing) {
+      // the store is closing
     }
   }
 
@@ -262,6 +372,7 @@ final class StreamFollower implements AutoCloseable {
       unsubscribe();
       m = monitor;
     }
+    connection.removeConnectionListener(reconnects);
     if (m != null) {
       m.cancel(false);
     }

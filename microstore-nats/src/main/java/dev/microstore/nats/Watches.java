@@ -50,22 +50,23 @@ final class Watches {
             return Records.toRecord(relativeKey, m.getData(), m.getHeaders(), revision, now);
           }
         };
+    NatsWatch.Spec spec =
+        new NatsWatch.Spec(
+            db,
+            Addressing.scope(table),
+            options.prefix(),
+            options.includeInitial(),
+            options.fromRevision().orElse(0),
+            options.bufferSize(),
+            keys.encodes());
     NatsWatch w;
     try {
       w =
           NatsWatch.start(
-              backend.connection,
-              backend.jsm,
+              backend,
               bucket.keepsOlderMessages(),
-              backend.watchDispatcher.get(),
-              backend.followTimer.get(),
               before,
-              db,
-              Addressing.scope(table),
-              options.prefix(),
-              options.includeInitial(),
-              keys.encodes(),
-              backend.timeout,
+              spec,
               decoder,
               listener,
               running::remove);
@@ -75,6 +76,9 @@ final class Watches {
       throw NatsErrors.wrap("watching database \"" + db + "\"", e);
     }
     running.add(w);
+    if (w.isClosed()) {
+      running.remove(w); // it ended before it was registered
+    }
     return w;
   }
 

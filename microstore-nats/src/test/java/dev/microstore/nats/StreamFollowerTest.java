@@ -68,15 +68,22 @@ class StreamFollowerTest {
   private static class Recorder implements StreamFollower.Handler {
     final List<Long> sequences = new CopyOnWriteArrayList<>();
     final CountDownLatch lost = new CountDownLatch(1);
+    final List<String> gaps = new CopyOnWriteArrayList<>();
 
     @Override
-    public void onMessage(Message message, long streamSequence) {
+    public boolean onMessage(Message message, long streamSequence) {
       sequences.add(streamSequence);
+      return true;
     }
 
     @Override
     public void onStreamLost() {
       lost.countDown();
+    }
+
+    @Override
+    public void onGap(long next, long firstHeld) {
+      gaps.add(next + "<" + firstHeld);
     }
   }
 
@@ -108,13 +115,13 @@ class StreamFollowerTest {
       Recorder recorder =
           new Recorder() {
             @Override
-            public void onMessage(Message message, long streamSequence) {
+            public boolean onMessage(Message message, long streamSequence) {
               try {
-                released.await(); // a slow listener: messages pile up behind the first one
+                released.await(); // a slow handler: messages pile up behind the first one
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
-              super.onMessage(message, streamSequence);
+              return super.onMessage(message, streamSequence);
             }
           };
       try (StreamFollower f = follow(nc, d, "follow-gap", 0, recorder)) {
