@@ -10,6 +10,7 @@ import dev.microstore.Record;
 import dev.microstore.Store;
 import dev.microstore.StoreException;
 import dev.microstore.Watch;
+import dev.microstore.WatchGapException;
 import dev.microstore.WatchListener;
 import dev.microstore.WatchOptions;
 import dev.microstore.WriteOptions;
@@ -32,9 +33,10 @@ abstract class WatchTests extends KitTests {
     super(kit);
   }
 
-  /** Records every callback, in order, as text and events. */
+  /** Records every callback, in order, as text and events, and keeps the errors. */
   static final class Recorder implements WatchListener {
     final List<Object> calls = new ArrayList<>();
+    final List<StoreException> errors = new ArrayList<>();
 
     @Override
     public synchronized void onEvent(ChangeEvent event) {
@@ -49,6 +51,11 @@ abstract class WatchTests extends KitTests {
     @Override
     public synchronized void onError(StoreException error) {
       calls.add("error: " + error.getMessage());
+      errors.add(error);
+    }
+
+    synchronized List<StoreException> errors() {
+      return new ArrayList<>(errors);
     }
 
     synchronized List<Object> calls() {
@@ -227,16 +234,27 @@ abstract class WatchTests extends KitTests {
   }
 
   @Test
-  void watch_ofADatabaseThatIsDeleted_endsWithOnError() {
+  void watch_ofADatabaseThatIsDeleted_endsWithOnError_aGapFromTheNextRevision() {
     assumeFeature(StoreFeature.WATCH);
     String db = newDatabase();
     store().write(Record.of("seed", "s"), to(db));
     Recorder r = new Recorder();
 
     try (Watch w = store().watch(watching(db).build(), r)) {
+      long seen = store().write(Record.of("k", "1"), to(db));
+      awaitSummary(r, "initial-done", "PUT k=1");
       store().deleteDatabase(db);
 
-      awaitSummary(r, "initial-done", "error: database \"" + db + "\" was deleted");
+      await().atMost(WAIT).until(() -> r.errors().size() == 1);
+      assertThat(r.summary()).hasSize(3);
+      StoreException error = r.errors().get(0);
+      assertThat(error).isInstanceOf(WatchGapException.class).hasMessageContaining("was deleted");
+      WatchGapException gap = (WatchGapException) error;
+      assertThat(gap.database()).isEqualTo(db);
+      if (supports(StoreFeature.REVISIONS)) {
+        assertThat(r.events()).extracting(ChangeEvent::revision).containsExactly(seen);
+        assertThat(gap.firstMissedRevision()).isGreaterThan(seen);
+      }
     }
   }
 }
