@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -52,11 +53,17 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>History, watch registration and the initial records of a watch run under the database lock;
- * watch events are queued under it, in revision order.
+ * watch events are queued under it, in revision order. Each database keeps its held changes (the
+ * histories of its keys) in one map by revision too, so a watch can start at a revision, or catch
+ * up after its buffer filled, from the kept changes in order; the lowest key of that map is the
+ * lowest revision the database holds (see {@link MemoryWatches}).
  */
 final class MemoryStore implements Store {
   /** Purge superseded versions once there are at least this many, and as many as live records. */
   static final int PURGE_AT_LEAST = 1024;
+
+  /** The most kept changes a watch catching up looks at while holding the database lock once. */
+  static final int CATCH_UP_STEP = 4096;
 
   private final String defaultDatabase;
   private final @Nullable String defaultTable;
@@ -148,13 +155,19 @@ final class MemoryStore implements Store {
    * and install, publish and purge; readers see {@link #versions} at {@link #published} without
    * locking, through {@link #read}.
    */
-  private final class Database {
+  private final class Database implements MemoryWatches.Source {
     final String name;
     final ConcurrentSkipListMap<String, Version> versions = new ConcurrentSkipListMap<>();
     final ReentrantLock lock = new ReentrantLock();
     final StampedLock purgeGate = new StampedLock();
     final PriorityQueue<Expiry> expiries = new PriorityQueue<>();
     final Map<String, ArrayDeque<ChangeEvent>> history = new HashMap<>();
+
+    /**
+     * Every change still in {@link #history}, by revision: what a watch from a revision or catching
+     * up gets; its first key is the lowest revision the database holds. Under the lock.
+     */
+    final TreeMap<Long, ChangeEvent> held = new TreeMap<>();
 
     /** The last revision given to a change; under the lock. */
     long revision;
@@ -300,14 +313,77 @@ final class MemoryStore implements Store {
       ArrayDeque<ChangeEvent> revisions =
           history.computeIfAbsent(storedKey, k -> new ArrayDeque<>());
       revisions.addLast(event);
+      held.put(rev, event);
       while (revisions.size() > historyDepth) {
-        revisions.removeFirst();
+        held.remove(revisions.removeFirst().revision());
       }
       for (MemoryWatches.Subscription s : watches.of(name)) {
         String rel = s.relative(storedKey);
         if (rel != null) {
-          s.event(relativeEvent(event, rel, null));
+          s.live(relativeEvent(event, rel, null), this);
         }
+      }
+    }
+
+    /**
+     * Why a watch cannot deliver every change from revision {@code next} on, or null when it can:
+     * some revision from {@code next} on existed but is no longer held, because it is below the
+     * lowest held revision. Caller holds the lock.
+     */
+    @Nullable String gap(long next) {
+      if (next > revision) {
+        return null;
+      }
+      Long first = held.isEmpty() ? null : held.firstKey();
+      if (first != null && next >= first) {
+        return null;
+      }
+      long resumable = first == null ? revision + 1 : first;
+      return "database \""
+          + name
+          + "\" no longer holds revision "
+          + next
+          + (first == null
+              ? ": it holds no revisions (its newest was " + revision + ")"
+              : ": the lowest revision it holds is " + first)
+          + "; older revisions were removed, replaced by newer revisions of their keys beyond the"
+          + " history depth of "
+          + historyDepth
+          + " per key. Start again from the current records with includeInitial, or accept the"
+          + " loss and watch from revision "
+          + resumable
+          + " or later";
+    }
+
+    @Override
+    public void catchUp(MemoryWatches.Subscription s) {
+      lock.lock();
+      try {
+        if (dropped || s.isOver()) {
+          return; // deleteDatabase has ended the watch
+        }
+        sweep(clock.instant());
+        long after = s.resumeAfter();
+        String gap = gap(after + 1);
+        if (gap != null) {
+          s.error(new WatchGapException(name, after + 1, gap));
+          return;
+        }
+        int examined = 0;
+        for (ChangeEvent e : held.tailMap(after, false).values()) {
+          if (examined++ == CATCH_UP_STEP) {
+            return; // let writers in; the delivery thread comes back
+          }
+          String rel = s.relative(e.key());
+          if (rel == null) {
+            s.skippedTo(e.revision());
+          } else if (!s.caughtUp(relativeEvent(e, rel, null))) {
+            return; // the buffer is full; the rest once the listener took it
+          }
+        }
+        s.goLive();
+      } finally {
+        lock.unlock();
       }
     }
   }
@@ -670,14 +746,19 @@ final class MemoryStore implements Store {
     checkOpen();
     String dbName = options.database().orElse(defaultDatabase);
     String scope = scope(options.table().orElse(defaultTable));
+    long from = options.fromRevision().orElse(0);
+    MemoryWatches.Subscription s =
+        watches.create(dbName, scope, options.prefix(), listener, options.bufferSize());
+    s.hold();
+    List<ChangeEvent> initial = new ArrayList<>();
     while (true) {
       Database db = databases.get(dbName);
       if (db == null) {
         synchronized (creation) {
           if (databases.get(dbName) == null) {
-            MemoryWatches.Subscription s = watches.add(dbName, scope, options.prefix(), listener);
-            s.initialDone();
-            return s;
+            s.from(from);
+            watches.register(s);
+            break;
           }
         }
         continue;
@@ -687,8 +768,18 @@ final class MemoryStore implements Store {
         if (db.dropped) {
           continue;
         }
-        MemoryWatches.Subscription s = watches.add(dbName, scope, options.prefix(), listener);
-        if (options.includeInitial()) {
+        if (from > 0) {
+          String gap = db.gap(from);
+          if (gap != null) {
+            s.error(new WatchGapException(dbName, from, gap));
+            break;
+          }
+          if (from > db.revision) {
+            s.from(from);
+          } else {
+            s.behind(from - 1, db);
+          }
+        } else if (options.includeInitial()) {
           Instant now = clock.instant();
           for (Map.Entry<String, Version> me :
               db.versions.tailMap(scope + options.prefix(), true).entrySet()) {
@@ -698,18 +789,39 @@ final class MemoryStore implements Store {
             }
             Version e = me.getValue();
             if (e.liveAt(now)) {
-              s.event(
+              initial.add(
                   new ChangeEvent(
                       ChangeEvent.Op.PUT, dbName, rel, e.revision, toRecord(rel, e, now)));
             }
           }
         }
-        s.initialDone();
-        return s;
+        watches.register(s);
+        break;
       } finally {
         db.lock.unlock();
       }
     }
+    // the initial data on this thread, outside the lock; live changes wait in the queue
+    try {
+      for (ChangeEvent e : initial) {
+        if (s.isOver()) {
+          break;
+        }
+        try {
+          listener.onEvent(e);
+        } catch (RuntimeException listenerFailure) {
+          // a failing listener must not stop the watch
+        }
+      }
+      try {
+        listener.onInitialDataDone();
+      } catch (RuntimeException listenerFailure) {
+        // a failing listener must not stop the watch
+      }
+    } finally {
+      s.release();
+    }
+    return s;
   }
 
   @Override
@@ -791,7 +903,7 @@ final class MemoryStore implements Store {
     db.lock.lock();
     try {
       db.dropped = true;
-      watches.dropped(database);
+      watches.dropped(database, db.revision + 1);
     } finally {
       db.lock.unlock();
     }

@@ -68,7 +68,8 @@ public final class MemoryStoreBuilder {
 
   /**
    * How many revisions per key {@link Store#history(String, ReadOptions)} keeps, deletes and
-   * expiries included.
+   * expiries included. A watch can start at, or catch up from, the revisions kept this way ({@link
+   * WatchOptions.Builder#fromRevision(long)}); an older one is a {@link WatchGapException}.
    *
    * @param history 1 to 64; default 1
    * @return this builder

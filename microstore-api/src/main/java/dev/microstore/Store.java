@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -327,6 +328,55 @@ public interface Store extends AutoCloseable {
    * @throws StoreException if the backend fails
    */
   Watch watch(WatchOptions options, WatchListener listener);
+
+  /**
+   * The changes of a watch as a {@link Flow.Publisher}, for reactive pipelines. The publisher is
+   * cold: each {@link Flow.Publisher#subscribe subscribe} starts a watch of its own with these
+   * options (with {@link #watch(WatchOptions, WatchListener)}), and {@link
+   * Flow.Subscription#cancel() cancel} closes it.
+   *
+   * <ul>
+   *   <li>Events are signalled only as requested. The watch's listener waits for demand on the
+   *       watch's own delivery thread, so back-pressure reaches the watch's bounded {@linkplain
+   *       WatchOptions#bufferSize() buffer}: a subscriber that stops requesting holds up its own
+   *       watch only, and nothing is lost or repeated when it requests again.
+   *   <li>A watch error, such as a {@link WatchGapException}, is signalled with {@code onError}.
+   *       The stream never completes otherwise.
+   *   <li>The end of the initial data is not signalled: with {@link
+   *       WatchOptions.Builder#includeInitial()} the current records are ordinary {@code PUT}
+   *       events before the live changes.
+   *   <li>Without {@code includeInitial} and {@code fromRevision}, the watch is running when {@code
+   *       subscribe} returns, so every later change is delivered. With either of them it is started
+   *       on a new thread, so that delivering the first events (which a store may do on the thread
+   *       calling {@code watch}) waits for demand without blocking the subscribing thread; nothing
+   *       is lost by starting later.
+   *   <li>Reactive Streams rules: {@code onSubscribe} comes first; signals are serial (rule 1.3);
+   *       {@code request(n)} with {@code n <= 0} ends the subscription with {@code onError(}{@link
+   *       IllegalArgumentException}{@code )} (rule 3.9); demand adds up to {@link Long#MAX_VALUE};
+   *       {@code cancel} is idempotent and no signal starts after it; the listener's wait for
+   *       demand ends on cancel and when its thread is interrupted, as a store does when it closes.
+   *       A subscriber that throws is considered cancelled (rule 2.13).
+   * </ul>
+   *
+   * <p>The publisher is a {@code java.util.concurrent.Flow.Publisher}; the usual libraries adapt it
+   * in one line:
+   *
+   * <ul>
+   *   <li>Reactor: {@code JdkFlowAdapter.flowPublisherToFlux(store.changes(options))}
+   *   <li>RxJava 3: {@code
+   *       Flowable.fromPublisher(FlowAdapters.toPublisher(store.changes(options)))} ({@code
+   *       FlowAdapters} of {@code org.reactivestreams:reactive-streams})
+   *   <li>Mutiny: {@code Multi.createFrom().publisher(store.changes(options))}
+   * </ul>
+   *
+   * @param options what to watch, where to start and the watch's buffer size
+   * @return a publisher of the watch's events; it never completes
+   * @throws NullPointerException if the options are null (a null subscriber makes {@code subscribe}
+   *     throw it too)
+   */
+  default Flow.Publisher<ChangeEvent> changes(WatchOptions options) {
+    return new WatchPublisher(this, options);
+  }
 
   /**
    * The kept revisions of one key, oldest first: writes as {@link ChangeEvent.Op#PUT} with the
