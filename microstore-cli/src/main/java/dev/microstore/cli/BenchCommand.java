@@ -29,9 +29,10 @@ import picocli.CommandLine.Option;
     description = {
       "Starts its own nats-server (data under ./.microstore/bench, wiped first) unless --server is",
       "given, prepares data in databases named bench-*, and runs each scenario alternating the",
-      "store and its baseline: exact-write and exact-read (vs KeyValue.put/get), prefix-read (vs",
-      "the Go plugin's keys() + one get per key), bulk-write (vs sequential writes),",
-      "near-cache-read (vs a read without near cache) and list-table (vs keys() of the bucket).",
+      "store and its baseline: exact-write and exact-read (vs KeyValue.put/get), near-cache-read",
+      "(vs a read without near cache), watch-latency (a write's acknowledgement to the watch",
+      "listener, vs KeyValue.watch), prefix-read (vs the Go plugin's keys() + one get per key),",
+      "bulk-write (vs sequential writes) and list-table (vs keys() of the bucket).",
       "Ratio = microstore / baseline of the medians; lower is better. The bench databases are",
       "deleted at the end."
     })

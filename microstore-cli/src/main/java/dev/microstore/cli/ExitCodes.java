@@ -17,6 +17,12 @@ final class ExitCodes {
   /** A compare-and-set condition failed ({@link dev.microstore.ConflictException}). */
   static final int CONFLICT = 4;
 
+  /**
+   * A watch stopped because the database no longer holds a change it had still to deliver ({@link
+   * dev.microstore.WatchGapException}).
+   */
+  static final int WATCH_GAP = 5;
+
   /** The footer of the top-level help. */
   static final String HELP_FOOTER =
       "%nExit codes:%n"
@@ -24,7 +30,8 @@ final class ExitCodes {
           + "  1  server or store failure%n"
           + "  2  invalid usage or input%n"
           + "  3  not found (exact read of a missing key)%n"
-          + "  4  conflict (--if-absent / --if-revision / an apply condition did not hold)%n";
+          + "  4  conflict (--if-absent / --if-revision / an apply condition did not hold)%n"
+          + "  5  watch gap (the database no longer holds a change the watch had to print)%n";
 
   private ExitCodes() {}
 }
