@@ -7,9 +7,9 @@ package dev.microstore;
  *
  * <p>Revisions leave a database when its limits remove them (maximum age, number of messages or
  * bytes), when they are purged, when newer revisions of their key replace them beyond the
- * database's history depth, or when the database is deleted. A consumer that needs every change
- * again starts a new watch: from {@link #firstMissedRevision()} to accept the loss, or with {@link
- * WatchOptions.Builder#includeInitial()} to start over from the current records.
+ * database's history depth, or when the database is deleted. To go on, start a new watch with
+ * {@link WatchOptions.Builder#includeInitial()} (the current records, then live changes), or from a
+ * revision the database still holds (the message names the lowest) to accept the loss.
  */
 public class WatchGapException extends StoreException {
   private static final long serialVersionUID = 1L;

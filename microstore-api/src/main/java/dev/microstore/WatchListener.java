@@ -6,7 +6,7 @@ package dev.microstore;
  * <p>Callbacks of one watch are made one at a time, in revision order, each change once. The
  * current records of {@link WatchOptions.Builder#includeInitial()} and {@link #onInitialDataDone()}
  * are delivered on the thread calling {@code watch}, before it returns; live changes on a thread of
- * the store that serves this watch alone, so a slow listener delays only its own watch (up to its
+ * the store, apart from other watches, so a slow listener delays only its own watch (up to its
  * {@linkplain WatchOptions#bufferSize() buffer}; past it the store stops taking changes for this
  * watch until the listener catches up). An exception thrown by a callback is ignored; the watch
  * goes on.

@@ -180,7 +180,7 @@ class NatsStoreBehaviourTest {
 
           @Override
           public void onError(StoreException error) {
-            errors.add(error.getMessage());
+            errors.add(error.getClass().getSimpleName() + ": " + error.getMessage());
           }
         };
     try (Watch w = store.watch(WatchOptions.builder().database("recreate").build(), listener)) {
@@ -191,7 +191,11 @@ class NatsStoreBehaviourTest {
       await()
           .atMost(StreamFollower.HEARTBEAT.multipliedBy(4).plusSeconds(10))
           .untilAsserted(
-              () -> assertThat(errors).containsExactly("database \"recreate\" was deleted"));
+              () ->
+                  assertThat(errors)
+                      .containsExactly(
+                          "WatchGapException: database \"recreate\" was deleted: the watch cannot"
+                              + " deliver revision 2 or any later one"));
       assertThatThrownBy(() -> store.read("a", in("recreate")))
           .isInstanceOf(NotFoundException.class);
     }

@@ -57,6 +57,53 @@ class NatsWireCompatibilityTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the watches run while the body writes
+  void changesMadeByGo_areSeenByAJavaWatch_withTablesAndEncodedKeys() throws Exception {
+    KeyValue plain = goBucket("gowatch");
+    KeyValue enc = goBucket("gowatchenc");
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> seenEncoded = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (dev.microstore.Watch w =
+            store.watch(
+                dev.microstore.WatchOptions.builder().database("gowatch").table("users").build(),
+                recordingTo(seen));
+        dev.microstore.Watch we =
+            encoded.watch(
+                dev.microstore.WatchOptions.builder().database("gowatchenc").build(),
+                recordingTo(seenEncoded))) {
+      // what the Go plugin sends: the envelope under <table>_<key>, a KV delete for Delete
+      long put =
+          plain.put("users_alice", "{\"key\":\"alice\",\"data\":\"djE=\",\"metadata\":null}");
+      plain.put("orders_o1", "{\"key\":\"o1\",\"data\":\"eA==\",\"metadata\":null}");
+      plain.delete("users_alice");
+      enc.put(
+          "IZXWE2LEMRSW4OT4IAXC4KY=",
+          "{\"key\":\"Fobidden:|@..+\",\"data\":\"djM=\",\"metadata\":null}");
+      enc.delete("IZXWE2LEMRSW4OT4IAXC4KY=");
+
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> seen.size() == 2 && seenEncoded.size() == 2);
+      assertThat(seen).containsExactly("PUT alice@" + put + " v1", "DELETE alice@" + (put + 2));
+      assertThat(seenEncoded).containsExactly("PUT Fobidden:|@..+@1 v3", "DELETE Fobidden:|@..+@2");
+    } finally {
+      store.deleteDatabase("gowatch");
+      store.deleteDatabase("gowatchenc");
+    }
+  }
+
+  private static dev.microstore.WatchListener recordingTo(List<String> events) {
+    return e ->
+        events.add(
+            e.op()
+                + " "
+                + e.key()
+                + "@"
+                + e.revision()
+                + e.record().map(r -> " " + r.valueAsString()).orElse(""));
+  }
+
+  @Test
   void goldenValuesWrittenByGo_readBackExactly() throws Exception {
     KeyValue kv = goBucket("golden");
     kv.put(
