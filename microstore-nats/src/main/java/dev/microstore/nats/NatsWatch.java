@@ -212,8 +212,6 @@ final class NatsWatch implements dev.microstore.Watch {
       StreamFollower f =
           StreamFollower.start(
               backend.connection,
-              backend.apiPrefix,
-              WatchDelivery.batchFor(spec.bufferSize),
               backend.jsm,
               backend.watchDispatcher.get(),
               backend.followTimer.get(),

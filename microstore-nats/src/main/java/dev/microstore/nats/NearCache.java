@@ -26,9 +26,6 @@ import org.jspecify.annotations.Nullable;
 final class NearCache {
   private static final System.Logger LOG = System.getLogger(NearCache.class.getName());
 
-  /** How many messages a replica's follower asks for at a time. */
-  private static final int FOLLOW_BATCH = 1024;
-
   /** A synced replica without an entry: the key has no record. */
   private static final Entry ABSENT = new Entry(null, 0, null);
 
@@ -136,8 +133,6 @@ final class NearCache {
       StreamFollower live =
           StreamFollower.start(
               backend.connection,
-              backend.apiPrefix,
-              FOLLOW_BATCH,
               backend.jsm,
               backend.cacheDispatcher.get(),
               backend.followTimer.get(),

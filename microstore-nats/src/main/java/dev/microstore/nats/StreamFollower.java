@@ -7,17 +7,13 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
-import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,16 +23,14 @@ import org.jspecify.annotations.Nullable;
  * Follows a bucket's stream from a sequence on, delivering every message in stream order on a
  * dispatcher: the live part of a watch and of a near-cache replica.
  *
- * <p>It is a pull consumer of the store's own (no acknowledgements, in memory, one replica) read
- * through a plain subscription: one pull request of up to {@code batch} messages is outstanding at
- * a time, with idle heartbeats, and the next one is sent when it is fulfilled or expires. When the
- * handler is full, the follower stops asking ({@link #resume()} asks again), so the server holds
- * the messages, not the client. The consumer sequence of each message is read from its reply
- * subject; when one is missing (the client dropped messages, or the server delivered while the
- * connection was down), when the connection was re-established, when the server says the consumer
- * is gone, or when no heartbeat came for three intervals while asking (the server restarted or
- * failed over and lost the consumer, or an administrator deleted it), a new consumer starts after
- * the last stream sequence handed over.
+ * <p>It is a push consumer of the store's own (no acknowledgements, in memory, one replica, flow
+ * control and heartbeats) on a plain subscription. The consumer sequence of each message is read
+ * from its reply subject; when one is missing (the client dropped messages, or the server delivered
+ * while the connection was down), when the connection was re-established, or when no heartbeat came
+ * for three intervals (the server restarted or failed over and lost the consumer, or an
+ * administrator deleted it), a new consumer starts after the last stream sequence handed over. The
+ * same happens when the handler, full, asked for a pause and then {@link #resume() resumes}: while
+ * paused, the follower holds no consumer, so the server sends nothing.
  *
  * <p>Before each new consumer, the stream is looked up: when it is gone, or was deleted and created
  * again (its creation time changed), the follower stops and reports it, as later messages of a new
@@ -65,14 +59,12 @@ final class StreamFollower implements AutoCloseable {
   }
 
   /** The heartbeat interval of watches and near-cache replicas. */
-  static final Duration HEARTBEAT = Duration.ofSeconds(2);
+  static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
   /** The first delay before a failed lookup of the stream is tried again; it doubles up to 2 s. */
   private static final long FIRST_RETRY_MILLIS = 100;
 
   private final Connection connection;
-  private final String apiPrefix;
-  private final int batch;
   private final JetStreamManagement jsm;
   private final Dispatcher dispatcher;
   private final ScheduledExecutorService timer;
@@ -82,18 +74,10 @@ final class StreamFollower implements AutoCloseable {
   private final Handler handler;
   private final Duration heartbeat;
   private final @Nullable ZonedDateTime created;
-  // whether the stream's limits remove messages (not only older revisions of a key)
-  private final boolean removesMessages;
 
   // guarded by this
   private @Nullable ScheduledFuture<?> monitor;
   private @Nullable Subscription sub;
-  private @Nullable String pullSubject;
-  private @Nullable String inbox;
-  private int outstanding;
-  private long lastPending;
-  private boolean caughtUpUnknown = true;
-  private @Nullable ArrayDeque<Held> checking;
   private int generation;
   private long expectedConsumerSequence;
   private long lastStreamSequence;
@@ -106,8 +90,6 @@ final class StreamFollower implements AutoCloseable {
 
   private StreamFollower(
       Connection connection,
-      String apiPrefix,
-      int batch,
       JetStreamManagement jsm,
       Dispatcher dispatcher,
       ScheduledExecutorService timer,
@@ -117,18 +99,11 @@ final class StreamFollower implements AutoCloseable {
       Duration heartbeat,
       Handler handler) {
     this.connection = connection;
-    this.apiPrefix = apiPrefix;
-    this.batch = batch;
     this.jsm = jsm;
     this.dispatcher = dispatcher;
     this.timer = timer;
     this.stream = info.getConfiguration().getName();
     this.created = info.getCreateTime();
-    io.nats.client.api.StreamConfiguration sc = info.getConfiguration();
-    this.removesMessages =
-        sc.getMaxMsgs() > 0
-            || sc.getMaxBytes() > 0
-            || (sc.getMaxAge() != null && !sc.getMaxAge().isZero());
     this.filterSubject = filterSubject;
     this.handler = handler;
     this.heartbeat = heartbeat;
@@ -136,18 +111,15 @@ final class StreamFollower implements AutoCloseable {
   }
 
   /**
-   * Starts following {@code info}'s stream after sequence {@code after}, asking for up to {@code
-   * batch} messages at a time, with the server sending a heartbeat after {@code heartbeat} without
-   * messages ({@link #HEARTBEAT} but in tests). When {@code info} shows that the stream no longer
-   * holds sequence {@code after + 1}, the handler hears of the gap (on the calling thread) and the
-   * follower returned is closed.
+   * Starts following {@code info}'s stream after sequence {@code after}, with the server sending a
+   * heartbeat after {@code heartbeat} without messages ({@link #HEARTBEAT} but in tests). When
+   * {@code info} shows that the stream no longer holds sequence {@code after + 1}, the handler
+   * hears of the gap (on the calling thread) and the follower returned is closed.
    *
    * @throws IOException or JetStreamApiException when the consumer cannot be created
    */
   static StreamFollower start(
       Connection connection,
-      String apiPrefix,
-      int batch,
       JetStreamManagement jsm,
       Dispatcher dispatcher,
       ScheduledExecutorService timer,
@@ -159,17 +131,7 @@ final class StreamFollower implements AutoCloseable {
       throws IOException, JetStreamApiException {
     StreamFollower f =
         new StreamFollower(
-            connection,
-            apiPrefix,
-            batch,
-            jsm,
-            dispatcher,
-            timer,
-            info,
-            filterSubject,
-            after,
-            heartbeat,
-            handler);
+            connection, jsm, dispatcher, timer, info, filterSubject, after, heartbeat, handler);
     long firstHeld = firstMissing(info, after + 1);
     if (firstHeld != 0) {
       f.close();
@@ -200,52 +162,16 @@ final class StreamFollower implements AutoCloseable {
   private void subscribe() throws IOException, JetStreamApiException {
     unsubscribe();
     int gen = ++generation;
-    String box = connection.createInbox();
-    sub = dispatcher.subscribe(box, m -> onMessage(gen, m));
+    String inbox = connection.createInbox();
+    sub = dispatcher.subscribe(inbox, m -> onMessage(gen, m));
     ConsumerConfiguration cc =
-        ConsumerConfiguration.builder()
-            .filterSubject(filterSubject)
-            .ackPolicy(AckPolicy.None)
+        BucketScan.pushConsumer(inbox, filterSubject, heartbeat)
             .deliverPolicy(DeliverPolicy.ByStartSequence)
             .startSequence(lastStreamSequence + 1)
-            .memStorage(true)
-            .numReplicas(1)
-            .inactiveThreshold(heartbeat.multipliedBy(5))
             .build();
     expectedConsumerSequence = 1;
-    caughtUpUnknown = true;
     lastHeard = System.nanoTime();
-    ConsumerInfo ci = jsm.addOrUpdateConsumer(stream, cc);
-    inbox = box;
-    pullSubject = apiPrefix + "CONSUMER.MSG.NEXT." + stream + "." + ci.getName();
-    outstanding = 0;
-    if (!paused) {
-      pull();
-    }
-  }
-
-  /** Asks for the next messages: one request at a time, with heartbeats. Holds the lock. */
-  private void pull() {
-    String subject = pullSubject;
-    String box = inbox;
-    if (subject == null || box == null || outstanding > 0 || checking != null) {
-      return;
-    }
-    outstanding = batch;
-    lastHeard = System.nanoTime();
-    String request =
-        "{\"batch\":"
-            + batch
-            + ",\"expires\":"
-            + heartbeat.multipliedBy(5).toNanos()
-            + ",\"idle_heartbeat\":"
-            + heartbeat.toNanos()
-            + "}";
-    try {
-      connection.publish(subject, box, request.getBytes(StandardCharsets.US_ASCII));
-    } catch (IllegalStateException closing) {
-      // the connection is closing or closed
-    }
+    jsm.addOrUpdateConsumer(stream, cc);
   }
 
   /**
@@ -277,103 +203,29 @@ final class StreamFollower implements AutoCloseable {
         return;
       }
       expectedConsumerSequence++;
-      outstanding--;
-      boolean behind = lastPending > 0 || caughtUpUnknown;
-      lastPending = ack.pending;
-      caughtUpUnknown = false;
-      if (checking == null
-          && removesMessages
-          && behind
-          && ack.streamSequence > lastStreamSequence + 1) {
-        // messages were skipped: other keys, or removed by the stream's limits before delivery
-        checking = new ArrayDeque<>();
-        Thread t = new Thread(() -> checkSkipped(gen), "microstore-follow-check-" + stream);
-        t.setDaemon(true);
-        t.start();
+      lastStreamSequence = ack.streamSequence;
+      if (!handler.onMessage(m, ack.streamSequence)) {
+        pause();
       }
-      if (checking != null) {
-        checking.add(new Held(m, ack.streamSequence));
-        return;
-      }
-      handOver(m, ack.streamSequence);
     }
   }
 
-  /** Hands a message to the handler and asks for more when the request is done. Holds the lock. */
-  private void handOver(Message m, long streamSequence) {
-    lastStreamSequence = streamSequence;
-    if (!handler.onMessage(m, streamSequence)) {
-      paused = true; // what the current request still brings is handed over; no new request
-    }
-    if (outstanding <= 0 && !paused && checking == null) {
-      pull();
-    }
+  /** Stops taking messages: the consumer is dropped until {@link #resume()}. Holds the lock. */
+  private void pause() {
+    paused = true;
+    dropConsumer();
   }
 
-  /** A message held back while a skip is checked. */
-  private static final class Held {
-    final Message message;
-    final long streamSequence;
-
-    Held(Message message, long streamSequence) {
-      this.message = message;
-      this.streamSequence = streamSequence;
-    }
-  }
-
-  /**
-   * Checks whether the stream still holds the sequence after the last one handed over: if its
-   * limits removed it, the gap is reported; else the held messages are handed over.
-   */
-  private void checkSkipped(int gen) {
-    StreamInfo info;
-    try {
-      info = jsm.getStreamInfo(stream);
-    } catch (IOException | JetStreamApiException | RuntimeException e) {
-      synchronized (this) {
-        if (gen == generation && !closed) {
-          checking = null;
-          lost(); // not reachable now: start again after the last message handed over
-        }
-      }
-      return;
-    }
-    long next;
-    long firstHeld;
-    synchronized (this) {
-      if (gen != generation || closed || checking == null) {
-        return;
-      }
-      next = lastStreamSequence + 1;
-      firstHeld = firstMissing(info, next);
-      if (firstHeld == 0) {
-        ArrayDeque<Held> held = checking;
-        checking = null;
-        for (Held h : held) {
-          handOver(h.message, h.streamSequence);
-        }
-        if (outstanding <= 0 && !paused) {
-          pull();
-        }
-        return;
-      }
-    }
-    close();
-    handler.onGap(next, firstHeld);
-  }
-
-  /** Asks for messages again after the handler was full. */
+  /** Goes on after a pause, with a new consumer after the last sequence handed over. */
   void resume() {
     synchronized (this) {
-      if (!paused || closed) {
+      if (!paused) {
         return;
       }
       paused = false;
-      caughtUpUnknown = true;
-      if (checking == null) {
-        pull();
-      }
+      lastHeard = 0;
     }
+    restart();
   }
 
   /** A re-established connection: messages may have been missed, and the consumer may be gone. */
@@ -383,7 +235,7 @@ final class StreamFollower implements AutoCloseable {
       return;
     }
     synchronized (this) {
-      if (closed) {
+      if (closed || paused) {
         return;
       }
       dropConsumer();
@@ -391,47 +243,22 @@ final class StreamFollower implements AutoCloseable {
     restart();
   }
 
-  /**
-   * A status of the pull request: a heartbeat, the end of a request (expired, or refused), or the
-   * consumer gone (deleted, a new leader, no responders). Holds the lock.
-   */
+  /** Answers flow control and stalled heartbeats; checks a heartbeat's last consumer sequence. */
   private void answer(Message status) {
-    int code = status.getStatus() == null ? 0 : status.getStatus().getCode();
-    String text = status.getStatus() == null ? "" : status.getStatus().getMessage();
-    if (code == 503 || (code == 409 && (text.contains("Deleted") || text.contains("Leadership")))) {
-      lost();
+    if (BucketScan.answerFlowControl(connection, status)) {
       return;
     }
     Headers h = status.getHeaders();
-    if (code == 100) {
-      // the server's last consumer sequence: beyond the last one received, messages were lost
-      if (number(h, "Nats-Last-Consumer") > expectedConsumerSequence - 1) {
-        lost();
+    String lastConsumer = h == null ? null : h.getFirst("Nats-Last-Consumer");
+    if (lastConsumer != null) {
+      try {
+        if (Long.parseLong(lastConsumer) > expectedConsumerSequence - 1) {
+          // the server delivered messages that never arrived
+          lost();
+        }
+      } catch (NumberFormatException ignored) {
+        // not a number: nothing to compare
       }
-      return;
-    }
-    // 408 (expired), 404 or another 409: this request is over; it tells how much it left unsent
-    long unsent = number(h, "Nats-Pending-Messages");
-    if (unsent >= 0 && batch - unsent > batch - outstanding) {
-      lost(); // the server sent more for this request than arrived
-      return;
-    }
-    outstanding = 0;
-    if (!paused) {
-      pull();
-    }
-  }
-
-  /** A numeric header, or -1 when missing or not a number. */
-  private static long number(@Nullable Headers h, String name) {
-    String v = h == null ? null : h.getFirst(name);
-    if (v == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      return -1;
     }
   }
 
@@ -444,11 +271,7 @@ final class StreamFollower implements AutoCloseable {
   /** Ignores the current consumer from now on. Holds the lock. */
   private void dropConsumer() {
     generation++;
-    checking = null;
-    caughtUpUnknown = true;
     lastHeard = 0;
-    outstanding = 0;
-    pullSubject = null;
     unsubscribe();
   }
 
@@ -492,7 +315,7 @@ final class StreamFollower implements AutoCloseable {
         synchronized (this) {
           next = lastStreamSequence + 1;
           firstHeld = firstMissing(info, next);
-          if (!closed && firstHeld == 0) {
+          if (!closed && !paused && firstHeld == 0) {
             subscribe();
             retryMillis = FIRST_RETRY_MILLIS;
           }
@@ -507,7 +330,7 @@ final class StreamFollower implements AutoCloseable {
       synchronized (this) {
         restarting = false;
         // a resume or reconnect that came while this one had decided not to subscribe
-        again = restartAgain && sub == null && !closed;
+        again = restartAgain && sub == null && !paused && !closed;
         restartAgain = false;
       }
     }

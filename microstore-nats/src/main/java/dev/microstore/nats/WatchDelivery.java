@@ -12,12 +12,11 @@ import org.jspecify.annotations.Nullable;
  * The live events of one watch on their way to its listener: a bounded queue, drained one callback
  * at a time by a task of the store's delivery pool, apart from every other watch.
  *
- * <p>The stream follower offers events on its dispatcher thread and never waits. It asks the server
- * for {@link #batchFor(int) half the buffer} at a time; when the queue holds the other half, {@link
- * #offer} answers false and the follower stops asking (what its last request still brings fits in
- * the buffer); once the listener has taken half of that, the delivery resumes the follower. A
- * failure ends the queue: the events before it are delivered, then {@link WatchListener#onError},
- * then nothing.
+ * <p>The stream follower offers events on its dispatcher thread and never waits: when the queue
+ * reaches its size, {@link #offer} answers false and the follower pauses (it drops its consumer, so
+ * the server sends nothing more); once the listener has taken half of the queue, the delivery
+ * resumes the follower, which continues after the last event it offered. A failure ends the queue:
+ * the events before it are delivered, then {@link WatchListener#onError}, then nothing.
  *
  * <p>Thread-safe.
  */
@@ -29,7 +28,7 @@ final class WatchDelivery {
 
   private final WatchListener listener;
   private final Executor executor;
-  private final int pauseAt;
+  private final int size;
   private final Runnable onFailed;
 
   // guarded by queue
@@ -48,13 +47,8 @@ final class WatchDelivery {
   WatchDelivery(WatchListener listener, Executor executor, int size, Runnable onFailed) {
     this.listener = listener;
     this.executor = executor;
-    this.pauseAt = Math.max(1, size - batchFor(size));
+    this.size = size;
     this.onFailed = onFailed;
-  }
-
-  /** How many messages the follower of a watch with this buffer size asks for at a time. */
-  static int batchFor(int size) {
-    return Math.max(1, size / 2);
   }
 
   /** The follower to resume after a pause; set before it can pause. */
@@ -77,7 +71,7 @@ final class WatchDelivery {
         return true;
       }
       queue.add(e);
-      if (queue.size() >= pauseAt) {
+      if (queue.size() >= size) {
         paused = true;
       }
       full = paused;
@@ -158,7 +152,7 @@ final class WatchDelivery {
           } else {
             return;
           }
-        } else if (paused && queue.size() <= pauseAt / 2) {
+        } else if (paused && queue.size() <= size / 2) {
           paused = false;
           resume = source;
         }

@@ -279,6 +279,12 @@ class NatsClusterFaultTest {
       long watchStarted = System.nanoTime();
       await()
           .atMost(60, TimeUnit.SECONDS)
+          .alias(
+              "the watch reaches the highest acknowledged revision "
+                  + highestAcknowledged
+                  + " (stream's last sequence: "
+                  + streamInfo(raw, db).getStreamState().getLastSequence()
+                  + ")")
           .until(
               () ->
                   !watchErrors.isEmpty()

@@ -157,7 +157,7 @@ class NatsWatchFaultTest {
         Connection nc = raw(server.url())) {
       long first = store.write(Record.of("in-first", "0")); // the bucket exists before the watches
       try (Watch slowWatch =
-              store.watch(WatchOptions.builder().prefix("in-").bufferSize(64).build(), slow);
+              store.watch(WatchOptions.builder().prefix("in-").bufferSize(512).build(), slow);
           Watch fastWatch = store.watch(WatchOptions.defaults(), fast)) {
         burners.forEach(Thread::start);
         List<Throwable> problems = new CopyOnWriteArrayList<>();

@@ -94,8 +94,6 @@ class StreamFollowerTest {
     JetStreamManagement jsm = nc.jetStreamManagement();
     return StreamFollower.start(
         nc,
-        "$JS.API.",
-        1024,
         jsm,
         d,
         timer,
