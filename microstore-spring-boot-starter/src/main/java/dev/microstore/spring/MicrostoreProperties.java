@@ -494,7 +494,9 @@ public class MicrostoreProperties {
      */
     private List<String> cacheNames = new ArrayList<>();
 
-    /** How long an entry lives unless microstore.cache.ttl.NAME says otherwise; default: forever. */
+    /**
+     * How long an entry lives unless microstore.cache.ttl.NAME says otherwise; default: forever.
+     */
     private @Nullable Duration timeToLive;
 
     /** How long the entries of one cache live, by cache name. */
