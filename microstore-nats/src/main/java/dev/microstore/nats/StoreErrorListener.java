@@ -11,6 +11,10 @@ import java.lang.System.Logger.Level;
  * one): errors, exceptions, slow consumers and heartbeat alarms are logged as warnings through
  * {@link System.Logger}; routine events (flow control answered on every scan) are not logged, as
  * jnats' default listener would at INFO level, once per flow-control request.
+ *
+ * <p>A lost connection is one warning line without a stack trace; the failed attempts to reconnect
+ * that follow (one I/O exception per attempt while the connection is away) are logged at DEBUG
+ * only, with their stack traces.
  */
 final class StoreErrorListener implements ErrorListener {
   private static final System.Logger LOG = System.getLogger("dev.microstore.nats");
@@ -22,6 +26,14 @@ final class StoreErrorListener implements ErrorListener {
 
   @Override
   public void exceptionOccurred(Connection conn, Exception exp) {
+    if (exp instanceof java.io.IOException) {
+      if (conn.getStatus() == Connection.Status.CONNECTED) {
+        LOG.log(Level.WARNING, "NATS connection lost ({0}); reconnecting", exp.toString());
+      } else {
+        LOG.log(Level.DEBUG, "NATS reconnect attempt failed", exp);
+      }
+      return;
+    }
     LOG.log(Level.WARNING, "NATS connection exception", exp);
   }
 

@@ -1,6 +1,7 @@
 package dev.microstore.spring;
 
 import dev.microstore.Store;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -29,11 +30,13 @@ public class MicrostoreHealthAutoConfiguration {
    * The indicator.
    *
    * @param store the store to check
-   * @return UP when the store lists its databases, DOWN with the failure otherwise
+   * @param monitor the connection monitor of the auto-configured NATS store, if any
+   * @return UP while the store is reachable, DOWN with the reason otherwise
    */
   @Bean
   @ConditionalOnMissingBean(name = "microstoreHealthIndicator")
-  public HealthIndicator microstoreHealthIndicator(Store store) {
-    return new StoreHealthIndicator(store);
+  public HealthIndicator microstoreHealthIndicator(
+      Store store, ObjectProvider<NatsConnectionMonitor> monitor) {
+    return new StoreHealthIndicator(store, monitor.getIfAvailable());
   }
 }

@@ -159,6 +159,12 @@ class MicrostoreAutoConfigurationTest {
           assertThat(json).as(property).contains("\"name\": \"" + property + "\"");
         }
       }
+      for (String property : UnknownMicrostorePropertyFailureAnalyzer.validProperties()) {
+        String name =
+            property.endsWith(".*") ? property.substring(0, property.length() - 2) : property;
+        assertThat(json).as(property).contains("\"name\": \"" + name + "\"");
+      }
+      assertThat(json).contains("\"name\": \"management.health.microstore.enabled\"");
     }
   }
 }

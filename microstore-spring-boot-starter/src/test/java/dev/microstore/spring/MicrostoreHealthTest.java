@@ -47,9 +47,13 @@ class MicrostoreHealthTest {
 
                 server.stop();
 
+                // the connection notices the loss within milliseconds; health follows at once
+                org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> indicator.health().getStatus().equals(Status.DOWN));
                 Health h = indicator.health();
                 assertThat(h.getStatus()).isEqualTo(Status.DOWN);
-                assertThat(h.getDetails()).containsKey("error");
+                assertThat(h.getDetails()).containsKeys("error", "state", "servers");
               });
     }
   }
