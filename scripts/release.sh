@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Releases microstore VERSION from a clean clone, locally; it pushes and uploads nothing.
 #
-#   scripts/release.sh VERSION [--skip-tests] [--offline] [--out DIR] [--key KEY]
+#   scripts/release.sh VERSION [--skip-tests] [--out DIR] [--key KEY]
 #
 #  1. sets VERSION everywhere (scripts/set-version.sh) and dates the CHANGELOG's Unreleased section;
 #  2. runs the test command, scripts/test.sh (--skip-tests: not; for testing this script only);
@@ -17,7 +17,6 @@
 #
 # Options:
 #   --skip-tests   do not run scripts/test.sh
-#   --offline      run Maven offline (-o)
 #   --out DIR      where the results go (default target/release); must be empty or absent
 #   --key KEY      the gpg key to sign with (default $MICROSTORE_GPG_KEY, else gpg's default key)
 #
@@ -36,7 +35,7 @@ ROOT="$PWD"
 
 usage() {
   echo "release.sh: $*" >&2
-  echo "usage: scripts/release.sh VERSION [--skip-tests] [--offline] [--out DIR] [--key KEY]" >&2
+  echo "usage: scripts/release.sh VERSION [--skip-tests] [--out DIR] [--key KEY]" >&2
   exit 2
 }
 die() {
@@ -47,13 +46,11 @@ step() { printf '\n== release.sh: %s\n' "$*"; }
 
 version=""
 skip_tests=0
-offline=()
 out="target/release"
 key="${MICROSTORE_GPG_KEY:-}"
 while (($#)); do
   case "$1" in
     --skip-tests) skip_tests=1 ;;
-    --offline) offline=(-o) ;;
     --out)
       [[ $# -ge 2 ]] || usage "--out needs a directory"
       out="$2"
@@ -127,8 +124,8 @@ mapfile -t changed < <(git diff --name-only)
 if [[ "$skip_tests" -eq 1 ]]; then
   step "2. tests skipped (--skip-tests)"
 else
-  step "2. run the test command: scripts/test.sh ${offline[*]}"
-  scripts/test.sh "${offline[@]}" || die "the tests failed; nothing was committed, the version is restored"
+  step "2. run the test command: scripts/test.sh"
+  scripts/test.sh || die "the tests failed; nothing was committed, the version is restored"
   others="$(git diff --name-only | grep -v -x -F -f <(printf '%s\n' "${changed[@]}") || true)"
   [[ -z "$others" ]] || die "the tests changed files the release does not: $others"
 fi
@@ -149,7 +146,9 @@ out="$(realpath -m "$out")"
 staging="$out/staging"
 step "4. build and deploy into $staging"
 log="$(mktemp "${TMPDIR:-/tmp}/microstore-release-build.XXXXXX")"
-if ! mvn -B "${offline[@]}" clean deploy -DskipTests -Dmaven.install.skip=true \
+# Online: Maven refuses to deploy offline, even into a directory. What the build needs is in the
+# local repository after the tests, so nothing is downloaded then.
+if ! mvn -B clean deploy -DskipTests -Dmaven.install.skip=true \
   -DaltDeploymentRepository="staging::file://$staging" > "$log" 2>&1; then
   grep -E '^\[ERROR\]' "$log" | head -n 40 >&2 || tail -n 40 "$log" >&2
   die "the build failed (log: $log); to undo the release commit: $undo"
