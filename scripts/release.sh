@@ -141,15 +141,17 @@ echo "  commit $commit, tag v$version"
 undo="git tag -d v$version && git reset --hard HEAD~1"
 
 # --------------------------------------------------------------- 4. build ----
-# Maven's clean empties target/, where the results go by default: they are written after it.
+# Maven's clean empties target/ (the parent's, after the BOM is deployed), where the results go by
+# default: the build deploys into a directory of its own, moved into place afterwards.
 out="$(realpath -m "$out")"
 staging="$out/staging"
 step "4. build and deploy into $staging"
 log="$(mktemp "${TMPDIR:-/tmp}/microstore-release-build.XXXXXX")"
+deployed="$(mktemp -d "${TMPDIR:-/tmp}/microstore-release-staging.XXXXXX")"
 # Online: Maven refuses to deploy offline, even into a directory. What the build needs is in the
 # local repository after the tests, so nothing is downloaded then.
 if ! mvn -B clean deploy -DskipTests -Dmaven.install.skip=true \
-  -DaltDeploymentRepository="staging::file://$staging" > "$log" 2>&1; then
+  -DaltDeploymentRepository="staging::file://$deployed" > "$log" 2>&1; then
   grep -E '^\[ERROR\]' "$log" | head -n 40 >&2 || tail -n 40 "$log" >&2
   die "the build failed (log: $log); to undo the release commit: $undo"
 fi
@@ -158,6 +160,8 @@ rm -f "$log"
   die "the build changed tracked files (the formatter?), so the artifacts are not those of $commit:
 $(git status --short --untracked-files=no)
 commit the changes as their own commit before releasing; to undo the release commit: $undo"
+mkdir -p "$out"
+mv "$deployed" "$staging"
 # Maven Central builds its own maven-metadata.xml; the upload carries the components only.
 find "$staging" -name 'maven-metadata*' -delete
 
