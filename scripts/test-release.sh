@@ -160,17 +160,22 @@ expect "mvn validate passes with complete metadata" 0 $? "$tmp/m0.log"
 perl -0pi -e 's{\s*<licenses>.*?</licenses>}{}s' "$tmp/meta/pom.xml"
 (cd "$tmp/meta" && mvn -B -o -q validate) > "$tmp/m1.log" 2>&1
 expect "mvn validate fails without <licenses> in the parent POM" 1 $? "$tmp/m1.log" \
-  "microstore-api: Maven Central requires a license"
+  "microstore-parent: Maven Central requires a license"
 git -C "$tmp/meta" checkout -q -- pom.xml
 perl -0pi -e 's{\s*<scm>.*?</scm>}{}s' "$tmp/meta/microstore-bom/pom.xml"
 (cd "$tmp/meta" && mvn -B -o -q validate) > "$tmp/m2.log" 2>&1
 expect "mvn validate fails without <scm> in the BOM" 1 $? "$tmp/m2.log" \
   "microstore-bom: Maven Central requires the source repository"
 git -C "$tmp/meta" checkout -q -- microstore-bom/pom.xml
-perl -0pi -e 's{\s*<description>[^<]*</description>}{}s' "$tmp/meta/microstore-nats/pom.xml" "$tmp/meta/pom.xml"
+perl -0pi -e 's{\s*<description>[^<]*</description>}{}s' "$tmp/meta/pom.xml"
 (cd "$tmp/meta" && mvn -B -o -q validate) > "$tmp/m3.log" 2>&1
-expect "mvn validate fails without a description" 1 $? "$tmp/m3.log" \
-  "microstore-nats: Maven Central requires a project description"
+expect "mvn validate fails without <description> in the parent POM" 1 $? "$tmp/m3.log" \
+  "microstore-parent: Maven Central requires a project description"
+git -C "$tmp/meta" checkout -q -- pom.xml
+perl -0pi -e 's{\s*<url>[^<]*</url>}{}' "$tmp/meta/pom.xml"
+(cd "$tmp/meta" && mvn -B -o -q validate) > "$tmp/m4.log" 2>&1
+expect "mvn validate fails without <url> in the parent POM" 1 $? "$tmp/m4.log" \
+  "microstore-parent: Maven Central requires a project URL"
 set -e
 
 # ------------------------------------------------------------- 4. the release ----
