@@ -50,6 +50,7 @@ if [[ -z "$timestamp" ]]; then
 fi
 [[ "$timestamp" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$ ]] ||
   die "'$timestamp' is not a UTC timestamp like 2026-12-01T10:00:00Z"
+[[ "$timestamp" > "1980-01-01T00:00:02Z" ]] || die "'$timestamp' is before 1980, which jar entries cannot hold"
 
 # The current version: the first <version> of the root pom.xml (the parent's own).
 old="$(sed -n 's:^[[:space:]]*<version>\([^<]*\)</version>.*:\1:p' pom.xml | head -n 1)"
