@@ -3,7 +3,7 @@
 # installed `microstore --version` and `microstore demo` from an empty directory, with no
 # environment but PATH and HOME, and with `java` and `mvn` on that PATH replaced by stubs that
 # fail (the package brings its own Java runtime, and needs neither the sources nor Maven), then
-# removes it with dpkg -r and checks that nothing is left.
+# removes it with dpkg -r, checks that nothing is left, and purges dpkg's record of it (dpkg -P).
 #
 #   scripts/test-deb.sh microstore_VERSION-1_ARCH.deb
 #
@@ -124,6 +124,8 @@ if [[ ! -e /usr/bin/microstore && ! -e /opt/microstore ]]; then
 else
   fail "dpkg -r left files behind"
 fi
+# dpkg keeps a removed package's record (state config-files) until it is purged.
+dpkg_locked -P microstore > /dev/null || fail "dpkg -P failed"
 
 echo "test-deb.sh: $passed passed, $failed failed"
 [[ "$failed" -eq 0 ]]
