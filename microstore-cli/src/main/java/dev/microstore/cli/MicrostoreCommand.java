@@ -106,23 +106,44 @@ final class MicrostoreCommand extends BaseCommand {
     return b;
   }
 
-  /** Prints {@code microstore <version>}. */
+  /**
+   * Prints what this CLI is: its version, the jnats version inside it, the git commit it was built
+   * from ({@code unknown} when it was built outside a git clone) and the Java runtime it runs on.
+   */
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"microstore " + version()};
+      Properties p = properties();
+      return new String[] {
+        "microstore " + value(p, "version"),
+        "jnats " + value(p, "jnats"),
+        "commit " + value(p, "commit"),
+        "java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ", "
+            + System.getProperty("java.home")
+            + ")"
+      };
     }
 
-    static String version() {
+    private static Properties properties() {
       Properties p = new Properties();
       try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
         if (in != null) {
           p.load(in);
         }
       } catch (IOException e) {
-        // falls back to "unknown"
+        // every value falls back to "unknown"
       }
-      return p.getProperty("version", "unknown");
+      return p;
+    }
+
+    /** The value of a build property, or "unknown" when the build did not set it. */
+    static String value(Properties p, String key) {
+      String v = p.getProperty(key, "").trim();
+      return v.isEmpty() || v.startsWith("${") ? "unknown" : v;
     }
   }
 }

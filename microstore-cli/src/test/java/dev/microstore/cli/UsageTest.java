@@ -53,9 +53,34 @@ class UsageTest {
   }
 
   @Test
-  void version_printsNameAndVersion() {
-    assertThat(cli.run("--version").out()).isEqualTo("microstore 0.1.0-SNAPSHOT\n");
-    assertThat(cli.run("read", "--version").out()).isEqualTo("microstore 0.1.0-SNAPSHOT\n");
+  void version_printsVersionJnatsCommitAndJava() {
+    String out = cli.run("--version").out();
+    assertThat(out.lines())
+        .hasSize(4)
+        .satisfies(
+            lines -> {
+              assertThat(lines.get(0))
+                  .isEqualTo("microstore " + System.getProperty("microstore.test.version"));
+              assertThat(lines.get(1))
+                  .isEqualTo("jnats " + System.getProperty("microstore.test.jnats-version"))
+                  .isEqualTo("jnats " + io.nats.client.Nats.CLIENT_VERSION);
+              assertThat(lines.get(2)).matches("commit ([0-9a-f]{40}(-dirty)?|unknown)");
+              assertThat(lines.get(3))
+                  .startsWith("java " + System.getProperty("java.version") + " (");
+            });
+    assertThat(cli.run("read", "--version").out()).isEqualTo(out);
+  }
+
+  @Test
+  void version_saysUnknownForWhatTheBuildDidNotSet() {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("version", "1.2.3");
+    p.setProperty("commit", "${microstore.git.commit}");
+    p.setProperty("jnats", " ");
+    assertThat(MicrostoreCommand.Version.value(p, "version")).isEqualTo("1.2.3");
+    assertThat(MicrostoreCommand.Version.value(p, "commit")).isEqualTo("unknown");
+    assertThat(MicrostoreCommand.Version.value(p, "jnats")).isEqualTo("unknown");
+    assertThat(MicrostoreCommand.Version.value(p, "missing")).isEqualTo("unknown");
   }
 
   @Test
