@@ -64,7 +64,7 @@ final class NatsKvStore implements Store {
     this.reads = new ExactReads(backend, messages, written, nearCache);
     this.bulk = new BulkOps(backend, writes, reads, nearCache);
     this.batches = new BatchCommit(backend, writes, messages, acknowledged);
-    this.scans = new Scans(backend);
+    this.scans = new Scans(backend, nearCache);
     this.watches = new Watches(backend, registry);
     this.admin = new Admin(backend, acknowledged, registry);
   }
@@ -262,6 +262,11 @@ final class NatsKvStore implements Store {
   boolean nearCacheServes(String db) {
     NearCache.Replica r = nearCache.running(db);
     return r != null && r.synced();
+  }
+
+  /** How many passes over a bucket prefix reads, suffix reads and lists made. For tests. */
+  long serverScans() {
+    return scans.serverPasses();
   }
 
   @Override

@@ -14,21 +14,49 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Prefix and suffix reads and lists: one pass over the latest message of every key of a table
- * ({@link BucketScan}), keeping only the page asked for, sorted by key.
+ * Prefix and suffix reads and lists: from the synced near-cache replica of the database when it has
+ * one, else one pass over the latest message of every key of a table ({@link BucketScan}), keeping
+ * only the page asked for, sorted by key.
  *
  * <p>Thread-safe.
  */
 final class Scans {
   private final Backend backend;
+  private final NearCache nearCache;
   private final Clock clock = Clock.systemUTC();
+  private final java.util.concurrent.atomic.AtomicLong serverPasses =
+      new java.util.concurrent.atomic.AtomicLong();
 
-  Scans(Backend backend) {
+  Scans(Backend backend, NearCache nearCache) {
     this.backend = backend;
+    this.nearCache = nearCache;
+  }
+
+  /**
+   * The synced near-cache replica of a database, or null when it has none (not cached, starting, or
+   * the database does not exist).
+   */
+  private NearCache.@Nullable Replica replica(String db) {
+    if (!nearCache.enabledFor(db)) {
+      return null;
+    }
+    Optional<Buckets.Bucket> bucket = backend.buckets.find(db);
+    return bucket.isEmpty() ? null : nearCache.replica(bucket.get());
   }
 
   /** The records of a table whose keys match a prefix or suffix read, paged. */
   List<Record> read(String db, @Nullable String table, String key, ReadOptions options) {
+    NearCache.Replica replica = replica(db);
+    if (replica != null) {
+      return replica.read(
+          Addressing.scope(table),
+          key,
+          options.prefix(),
+          options.suffix(),
+          options.offset(),
+          options.limit(),
+          clock.instant());
+    }
     int keep = options.limit() == 0 ? Integer.MAX_VALUE : options.offset() + options.limit();
     int cap = keep < 0 ? Integer.MAX_VALUE : keep;
     TreeMap<String, Record> page = new TreeMap<>();
@@ -71,6 +99,16 @@ final class Scans {
 
   /** The keys of a table that match the options, paged. */
   List<String> list(String db, @Nullable String table, ListOptions options) {
+    NearCache.Replica replica = replica(db);
+    if (replica != null) {
+      return replica.list(
+          Addressing.scope(table),
+          options.prefix(),
+          options.suffix(),
+          options.offset(),
+          options.limit(),
+          clock.instant());
+    }
     Instant now = clock.instant();
     TreeSet<String> found = new TreeSet<>();
     boolean scanned =
@@ -105,6 +143,11 @@ final class Scans {
         : paged;
   }
 
+  /** How many passes over a bucket this store's reads and lists made on the server. For tests. */
+  long serverPasses() {
+    return serverPasses.get();
+  }
+
   /** What a scan hands over: the key relative to the table and the message. */
   interface Sink {
     /** A live value of the key; a key may come again when it changes during the scan. */
@@ -135,6 +178,7 @@ final class Scans {
         return false;
       }
       try {
+        serverPasses.incrementAndGet();
         BucketScan.scan(
             backend.connection,
             backend.jsm,
