@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -211,6 +212,28 @@ final class NatsKvStore implements Store {
     checkOpen();
     String db = addressing.database(options.database());
     return explained(db, () -> scans.list(db, addressing.table(options.table()), options));
+  }
+
+  /**
+   * Streams from the near cache's replica (in key order) when it serves the database, else from a
+   * pull consumer of its own, a chunk at a time as the stream is consumed ({@link ScanCursor}).
+   */
+  @Override
+  public Stream<Record> scan(ListOptions options) {
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    String db = addressing.database(options.database());
+    return explained(
+        db, () -> scans.scan(db, addressing.table(options.table()), options, closed::get));
+  }
+
+  @Override
+  public Stream<String> scanKeys(ListOptions options) {
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    String db = addressing.database(options.database());
+    return explained(
+        db, () -> scans.scanKeys(db, addressing.table(options.table()), options, closed::get));
   }
 
   @Override
