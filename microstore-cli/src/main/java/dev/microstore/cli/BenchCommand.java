@@ -136,7 +136,7 @@ final class BenchCommand extends BaseCommand {
   }
 
   private void printTable(List<BenchScenarios.Result> results) {
-    String format = "%-16s %22s %22s %5s %8s %7s %s%n";
+    String format = "%-22s %22s %22s %5s %8s %7s %s%n";
     out()
         .printf(
             Locale.ROOT,
