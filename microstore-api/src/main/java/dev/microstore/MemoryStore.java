@@ -737,6 +737,87 @@ final class MemoryStore implements Store {
     return out;
   }
 
+  // ---------------------------------------------------------------- scan
+
+  /**
+   * Streams the matching records at one snapshot, in key order, one at a time from the version
+   * chains. The scan holds the read side of the database's purge gate until it is closed or read to
+   * its end, so the versions its snapshot needs stay (purges are skipped meanwhile, and done by a
+   * later change); it never blocks a writer.
+   */
+  @Override
+  public java.util.stream.Stream<Record> scan(ListOptions options) {
+    Objects.requireNonNull(options, "options");
+    return scanStream(options, (relative, v, now) -> toRecord(relative, v, now));
+  }
+
+  @Override
+  public java.util.stream.Stream<String> scanKeys(ListOptions options) {
+    Objects.requireNonNull(options, "options");
+    return scanStream(options, (relative, v, now) -> relative);
+  }
+
+  /** What a scan hands over for a live version of a key. */
+  private interface ScanElement<T> {
+    T of(String relativeKey, Version v, Instant now);
+  }
+
+  private <T> java.util.stream.Stream<T> scanStream(ListOptions options, ScanElement<T> element) {
+    checkOpen();
+    Database db = databases.get(options.database().orElse(defaultDatabase));
+    if (db == null) {
+      return java.util.stream.Stream.empty();
+    }
+    Instant now = clock.instant();
+    db.trySweep(now);
+    String scope = scope(options.table().orElse(defaultTable));
+    String start = scope + options.prefix();
+    String suffix = options.suffix();
+    long stamp = db.purgeGate.readLock();
+    long snapshot = db.published;
+    java.util.Iterator<Map.Entry<String, Version>> range =
+        db.versions.tailMap(start, true).entrySet().iterator();
+    java.util.Iterator<T> matches =
+        new java.util.Iterator<>() {
+          private @Nullable T next;
+          private boolean done;
+
+          @Override
+          public boolean hasNext() {
+            while (next == null && !done) {
+              if (!range.hasNext()) {
+                done = true;
+                break;
+              }
+              Map.Entry<String, Version> me = range.next();
+              String storedKey = me.getKey();
+              if (!storedKey.startsWith(start)) {
+                done = true;
+                break;
+              }
+              String relative = storedKey.substring(scope.length());
+              Version v = Version.at(db.versions.get(storedKey), snapshot);
+              if (v != null && relative.endsWith(suffix) && v.liveAt(now)) {
+                next = element.of(relative, v, now);
+              }
+            }
+            return next != null;
+          }
+
+          @Override
+          public T next() {
+            if (!hasNext()) {
+              throw new java.util.NoSuchElementException();
+            }
+            T t = next;
+            next = null;
+            return t;
+          }
+        };
+    return dev.microstore.internal.ScanStreams.of(
+        matches, options.offset(), options.limit(), () -> db.purgeGate.unlockRead(stamp));
+  }
+
   // ---------------------------------------------------------------- watch, history, info
 
   @Override

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ForkJoinPool;
+import java.util.stream.Stream;
 
 /**
  * A key-value store with Go-Micro's semantics: records in databases and tables.
@@ -21,8 +22,10 @@ import java.util.concurrent.ForkJoinPool;
  * the store was built with others).
  *
  * <p>Results of prefix and suffix reads and of lists are sorted by key ({@link String#compareTo}
- * order) before offset and limit apply, so paging is stable. Reads and lists never create a
- * database; a database that does not exist reads as empty.
+ * order) before offset and limit apply, so paging is stable. Streaming scans ({@link
+ * #scan(ListOptions)}, {@link #scanKeys(ListOptions)}) do not hold the results, so they are in the
+ * store's own order instead. Reads, lists and scans never create a database; a database that does
+ * not exist reads as empty.
  *
  * <p>Implementations are thread-safe. A store is ready when it is returned by its builder or by
  * {@link Stores#open(String)}; each implementation documents whether it connects eagerly. After
@@ -296,6 +299,86 @@ public interface Store extends AutoCloseable {
    * @throws StoreException if the backend fails
    */
   List<String> list(ListOptions options);
+
+  /**
+   * Streams the records of a database (or table) whose keys match the options, pulling them from
+   * the backend as the stream is consumed, so that memory stays the same whatever the size of the
+   * database: for exports, migrations and batch jobs over more records than fit in a {@code List}.
+   *
+   * <p><b>Close the stream</b>: it holds resources of the store (for NATS a consumer on the server
+   * and a subscription; for the in-memory store a snapshot that keeps superseded versions) until it
+   * is closed or read to its end. Use try-with-resources:
+   *
+   * <pre>{@code
+   * try (Stream<Record> records = store.scan(ListOptions.builder().table("orders").build())) {
+   *   records.forEach(r -> export(r));
+   * }
+   * }</pre>
+   *
+   * <p>The options mean what they mean for {@link #list(ListOptions)}: the database and table, keys
+   * with the prefix and the suffix (relative to the table), and {@code offset} and {@code limit}.
+   * Records carry their keys as {@link #list(ListOptions)} lists them, their revision and time
+   * left, like {@link #read(String, ReadOptions)}.
+   *
+   * <p><b>Order.</b> Unlike {@code read} and {@code list}, a scan does not promise sorted results:
+   * sorting would hold every key. The order is the store's, and the same for an unchanged database,
+   * so offset and limit cut the same elements each time; for sorted pages use {@code read} and
+   * {@code list}. The in-memory store, and a NATS store answering from its near cache, stream in
+   * key order; a NATS store reading from the server streams in the order of the keys' last changes,
+   * oldest first.
+   *
+   * <p><b>Consistency.</b> A key that exists unchanged while the scan runs appears exactly once. A
+   * key created or deleted while it runs may or may not appear; a key changed while it runs appears
+   * at least once, and may appear twice (old state, then new), which offset and limit count like
+   * any other element. The in-memory store's scans are snapshots (each key once, at the revision of
+   * the scan's start); NATS scans are not.
+   *
+   * <p>Failures of the backend while the stream is consumed are thrown by the stream's operations,
+   * as {@link StoreException}s. The stream is sequential; use it from one thread at a time.
+   *
+   * <p>The default implementation lists the keys ({@link #list(ListOptions)}) and reads the records
+   * in chunks ({@link #readAll}); stores override it to stream without holding the keys.
+   *
+   * @param options where to scan and which keys to keep
+   * @return the records; must be closed
+   * @throws IllegalArgumentException if the options are invalid for this store
+   * @throws StoreException if the backend fails when the scan starts
+   */
+  default Stream<Record> scan(ListOptions options) {
+    Objects.requireNonNull(options, "options");
+    List<String> keys = list(options);
+    ReadOptions.Builder b = ReadOptions.builder();
+    options.database().ifPresent(b::database);
+    options.table().ifPresent(b::table);
+    ReadOptions from = b.build();
+    int chunk = 256;
+    return java.util.stream.IntStream.range(0, (keys.size() + chunk - 1) / chunk)
+        .mapToObj(
+            i -> readAll(keys.subList(i * chunk, Math.min(keys.size(), (i + 1) * chunk)), from))
+        .flatMap(m -> m.values().stream());
+  }
+
+  /**
+   * Streams the keys of a database (or table) that match the options: {@link #scan(ListOptions)}
+   * without the values, with the same order, consistency and duty to close the stream.
+   *
+   * <pre>{@code
+   * try (Stream<String> keys = store.scanKeys(ListOptions.builder().prefix("2024-").build())) {
+   *   long n = keys.count();
+   * }
+   * }</pre>
+   *
+   * <p>The default implementation returns the keys of {@link #list(ListOptions)}.
+   *
+   * @param options where to scan and which keys to keep
+   * @return the keys, as {@link #list(ListOptions)} lists them; must be closed
+   * @throws IllegalArgumentException if the options are invalid for this store
+   * @throws StoreException if the backend fails when the scan starts
+   */
+  default Stream<String> scanKeys(ListOptions options) {
+    Objects.requireNonNull(options, "options");
+    return list(options).stream();
+  }
 
   /**
    * The names of the databases that exist, sorted.

@@ -44,21 +44,34 @@ public final class Stores {
   }
 
   /**
-   * The providers found on the class path, by scheme.
+   * The providers found on the class path, by scheme: those of this class's loader, looked up once
+   * (providers are stateless, and a loader's service files do not change), then those only the
+   * thread's context class loader sees, looked up on each call.
    *
    * @return a sorted map of scheme to provider
    */
   static Map<String, StoreProvider> providers() {
-    Map<String, StoreProvider> byScheme = new TreeMap<>();
-    for (StoreProvider p : ServiceLoader.load(StoreProvider.class, Stores.class.getClassLoader())) {
-      byScheme.putIfAbsent(p.scheme(), p);
-    }
-    if (Thread.currentThread().getContextClassLoader() != null) {
-      for (StoreProvider p :
-          ServiceLoader.load(StoreProvider.class, Thread.currentThread().getContextClassLoader())) {
+    Map<String, StoreProvider> byScheme = new TreeMap<>(OwnProviders.BY_SCHEME);
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    if (context != null && context != Stores.class.getClassLoader()) {
+      for (StoreProvider p : ServiceLoader.load(StoreProvider.class, context)) {
         byScheme.putIfAbsent(p.scheme(), p);
       }
     }
     return byScheme;
+  }
+
+  /** The providers of this class's loader, found on first use. */
+  private static final class OwnProviders {
+    static final Map<String, StoreProvider> BY_SCHEME = load();
+
+    private static Map<String, StoreProvider> load() {
+      Map<String, StoreProvider> byScheme = new TreeMap<>();
+      for (StoreProvider p :
+          ServiceLoader.load(StoreProvider.class, Stores.class.getClassLoader())) {
+        byScheme.putIfAbsent(p.scheme(), p);
+      }
+      return java.util.Collections.unmodifiableMap(byScheme);
+    }
   }
 }

@@ -32,7 +32,10 @@ import picocli.CommandLine.Option;
       "store and its baseline: exact-write and exact-read (vs KeyValue.put/get), near-cache-read",
       "(vs a read without near cache), watch-latency (a write's acknowledgement to the watch",
       "listener, vs KeyValue.watch), prefix-read (vs the Go plugin's keys() + one get per key),",
-      "bulk-write (vs sequential writes) and list-table (vs keys() of the bucket).",
+      "bulk-write (vs sequential writes), list-table (vs keys() of the bucket), list-heap,",
+      "near-cache-prefix-read and near-cache-list-table (vs the same without near cache),",
+      "scan-heap (scanKeys vs list), async-write (vs publishAsync, same window) and cold-start",
+      "(Stores.open + a read, vs connect + KeyValue.get).",
       "Ratio = microstore / baseline of the medians; lower is better. The bench databases are",
       "deleted at the end."
     })
@@ -78,15 +81,21 @@ final class BenchCommand extends BaseCommand {
   }
 
   private int run(List<String> servers) throws Exception {
-    Options.Builder ob = new Options.Builder().servers(servers.toArray(new String[0]));
-    root().connection.customizer(environment(), verbose(), err()).accept(ob);
-    Connection raw = Nats.connect(ob.build());
+    java.util.function.Supplier<Options> rawOptions =
+        () -> {
+          Options.Builder ob = new Options.Builder().servers(servers.toArray(new String[0]));
+          root().connection.customizer(environment(), verbose(), err()).accept(ob);
+          return ob.build();
+        };
+    Connection raw = Nats.connect(rawOptions.get());
     try {
       BenchScenarios scenarios =
           new BenchScenarios(
               quick ? BenchScenarios.Sizes.QUICK : BenchScenarios.Sizes.FULL,
               raw,
               () -> root().natsStore(servers),
+              storeUri(servers),
+              rawOptions,
               out());
       String version = raw.getServerInfo().getVersion();
       out()
@@ -111,8 +120,23 @@ final class BenchCommand extends BaseCommand {
     }
   }
 
+  /** The servers as one store URI: {@code nats://a:4222,b:4222}. */
+  static String storeUri(List<String> servers) {
+    StringBuilder sb = new StringBuilder();
+    for (String server : servers) {
+      String s = server.trim();
+      int scheme = s.indexOf("://");
+      if (sb.length() == 0) {
+        sb.append(scheme < 0 ? "nats://" + s : s);
+      } else {
+        sb.append(',').append(scheme < 0 ? s : s.substring(scheme + 3));
+      }
+    }
+    return sb.toString();
+  }
+
   private void printTable(List<BenchScenarios.Result> results) {
-    String format = "%-16s %22s %22s %5s %8s %7s %s%n";
+    String format = "%-22s %22s %22s %5s %8s %7s %s%n";
     out()
         .printf(
             Locale.ROOT,

@@ -5,16 +5,22 @@ import dev.microstore.ListOptions;
 import dev.microstore.ReadOptions;
 import dev.microstore.Record;
 import dev.microstore.Store;
+import dev.microstore.Stores;
 import dev.microstore.Watch;
 import dev.microstore.WatchOptions;
 import dev.microstore.WriteOptions;
 import dev.microstore.nats.NatsStore;
 import io.nats.client.Connection;
 import io.nats.client.KeyValue;
+import io.nats.client.NUID;
+import io.nats.client.Nats;
+import io.nats.client.Options;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueWatchOption;
 import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import io.nats.client.impl.NatsMessage;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -23,11 +29,20 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,9 +62,15 @@ final class BenchScenarios {
       int bulkRounds,
       int listTableKeys,
       int listTables,
-      int listRounds) {
-    static final Sizes FULL = new Sizes(3000, 20000, 10000, 5, 5, 50000, 3, 1000, 100, 7);
-    static final Sizes QUICK = new Sizes(20, 100, 100, 5, 2, 300, 2, 20, 10, 2);
+      int listRounds,
+      int nearCacheRounds,
+      int scanKeys,
+      int asyncWrites,
+      int asyncRounds,
+      int coldRounds) {
+    static final Sizes FULL =
+        new Sizes(3000, 20000, 10000, 5, 5, 50000, 3, 1000, 100, 7, 9, 200000, 50000, 5, 30);
+    static final Sizes QUICK = new Sizes(20, 100, 100, 5, 2, 300, 2, 20, 10, 2, 2, 500, 300, 2, 2);
   }
 
   /** The measurements of one scenario; times in {@link #unit}. */
@@ -77,21 +98,47 @@ final class BenchScenarios {
           "prefix-read",
           "bulk-write",
           "list-table",
-          "list-heap");
+          "list-heap",
+          "near-cache-prefix-read",
+          "near-cache-list-table",
+          "scan-heap",
+          "async-write",
+          "cold-start");
 
   private static final int VALUE_SIZE = 100;
   private static final int EXACT_KEYS = 1000;
 
+  /** Threads and in-flight window of async-write, the same for both sides. */
+  static final int ASYNC_THREADS = 16;
+
+  static final int ASYNC_WINDOW = 256;
+
   private final Sizes sizes;
   private final Connection raw;
   private final Supplier<NatsStore> builder;
+  private final String storeUri;
+  private final Supplier<Options> rawOptions;
   private final PrintWriter out;
   private final byte[] value = new byte[VALUE_SIZE];
 
-  BenchScenarios(Sizes sizes, Connection raw, Supplier<NatsStore> builder, PrintWriter out) {
+  /**
+   * Scenarios on a server.
+   *
+   * @param storeUri the servers as a store URI without parameters, for {@code Stores.open}
+   * @param rawOptions options of a new raw jnats connection to the same servers
+   */
+  BenchScenarios(
+      Sizes sizes,
+      Connection raw,
+      Supplier<NatsStore> builder,
+      String storeUri,
+      Supplier<Options> rawOptions,
+      PrintWriter out) {
     this.sizes = sizes;
     this.raw = raw;
     this.builder = builder;
+    this.storeUri = storeUri;
+    this.rawOptions = rawOptions;
     this.out = out;
     new Random(42).nextBytes(value);
   }
@@ -144,6 +191,16 @@ final class BenchScenarios {
         return listTable(store);
       case "list-heap":
         return listHeap(store);
+      case "near-cache-prefix-read":
+        return nearCachePrefixRead(store);
+      case "near-cache-list-table":
+        return nearCacheListTable(store);
+      case "scan-heap":
+        return scanHeap(store);
+      case "async-write":
+        return asyncWrite(store);
+      case "cold-start":
+        return coldStart(store);
       default:
         throw new IllegalArgumentException(name);
     }
@@ -392,12 +449,21 @@ final class BenchScenarios {
 
   // ---------------------------------------------------------------- large operations
 
-  private Result prefixRead(Store store) throws Exception {
-    String db = "bench-prefix";
-    int n = sizes.prefixTableKeys();
-    for (int t = 0; t < sizes.prefixTables(); t++) {
-      writeTable(store, db, "t" + t, n);
+  private static final String PREFIX_DB = "bench-prefix";
+
+  private void preparePrefix(Store store) {
+    if (store.databases().contains(PREFIX_DB)) {
+      return;
     }
+    for (int t = 0; t < sizes.prefixTables(); t++) {
+      writeTable(store, PREFIX_DB, "t" + t, sizes.prefixTableKeys());
+    }
+  }
+
+  private Result prefixRead(Store store) throws Exception {
+    String db = PREFIX_DB;
+    int n = sizes.prefixTableKeys();
+    preparePrefix(store);
     String table = "t" + (sizes.prefixTables() / 2);
     ReadOptions prefix = ReadOptions.builder().database(db).table(table).prefix().build();
     KeyValue kv = raw.keyValue(db);
@@ -511,6 +577,285 @@ final class BenchScenarios {
             theirs[1]));
   }
 
+  // ---------------------------------------------------------------- the near cache at scale
+
+  private Result nearCachePrefixRead(Store store) throws Exception {
+    preparePrefix(store);
+    int n = sizes.prefixTableKeys();
+    String table = "t" + (sizes.prefixTables() / 2);
+    ReadOptions prefix = ReadOptions.builder().database(PREFIX_DB).table(table).prefix().build();
+    try (Store cached = builder.get().nearCache(PREFIX_DB).build()) {
+      // the warm-up round of rounds() starts the replica (one pass over the bucket)
+      return rounds(
+          "near-cache-prefix-read",
+          () -> check(cached.read("", prefix).size(), n, "near-cached prefix read"),
+          () -> check(store.read("", prefix).size(), n, "prefix read"),
+          sizes.nearCacheRounds(),
+          0.02,
+          "prefix read of a "
+              + n
+              + "-record table in a "
+              + n * sizes.prefixTables()
+              + "-record database from the near cache vs from the server");
+    }
+  }
+
+  private Result nearCacheListTable(Store store) throws Exception {
+    String db = "bench-list";
+    prepareList(store, db);
+    String table = "t" + (sizes.listTables() / 2);
+    ListOptions list = ListOptions.builder().database(db).table(table).build();
+    int n = sizes.listTableKeys();
+    try (Store cached = builder.get().nearCache(db).build()) {
+      return rounds(
+          "near-cache-list-table",
+          () -> check(cached.list(list).size(), n, "near-cached list"),
+          () -> check(store.list(list).size(), n, "list"),
+          sizes.nearCacheRounds(),
+          0.02,
+          "list of a "
+              + n
+              + "-key table in a "
+              + n * sizes.listTables()
+              + "-key database from the near cache vs from the server");
+    }
+  }
+
+  // ---------------------------------------------------------------- streaming scan
+
+  private Result scanHeap(Store store) throws Exception {
+    String db = "bench-scan";
+    int total = sizes.scanKeys();
+    if (!store.databases().contains(db)) {
+      WriteOptions to = WriteOptions.builder().database(db).build();
+      int chunk = 50000;
+      for (int from = 0; from < total; from += chunk) {
+        List<Record> records = new ArrayList<>();
+        for (int i = from; i < Math.min(total, from + chunk); i++) {
+          records.add(Record.of(String.format("k%07d", i), value));
+        }
+        store.writeAll(records, to).throwIfFailed();
+      }
+    }
+    ListOptions all = ListOptions.builder().database(db).build();
+    Callable<Integer> scan =
+        () -> {
+          try (Stream<String> keys = store.scanKeys(all)) {
+            return (int) keys.count();
+          }
+        };
+    Callable<Integer> list = () -> store.list(all).size();
+    // warm both paths so that class loading and JIT are not counted
+    check(scan.call(), total, "scanKeys");
+    check(list.call(), total, "list");
+    Heap ours = heap(scan, total, "scanKeys");
+    Heap theirs = heap(list, total, "list");
+    return new Result(
+        "scan-heap",
+        ours.live,
+        theirs.live,
+        ours.live,
+        theirs.live,
+        "MiB",
+        0.25,
+        1,
+        String.format(
+            java.util.Locale.ROOT,
+            "peak live heap above idle while iterating all %d keys: scanKeys vs list(); sampled"
+                + " after a collection every %d ms while each runs. Peak used heap, garbage"
+                + " included (sampled every millisecond in a separate run): %.1f MiB vs %.1f MiB",
+            total,
+            LIVE_SAMPLE_MILLIS,
+            ours.used,
+            theirs.used));
+  }
+
+  // ---------------------------------------------------------------- asynchronous writes
+
+  /**
+   * 50,000 {@code writeAsync} calls from 16 threads with at most 256 in flight, until every one is
+   * acknowledged, vs {@code JetStream.publishAsync} of the same messages (the subjects, the stored
+   * envelope of the value, and a {@code Nats-Msg-Id} of the same form, as the store sends them)
+   * with the same threads and window. Publishing the plain 100-byte values without an id is timed
+   * too, once per round, for the note: what the envelope and the id cost the server.
+   */
+  private Result asyncWrite(Store store) throws Exception {
+    String db = "bench-async";
+    WriteOptions to = WriteOptions.builder().database(db).build();
+    int n = sizes.asyncWrites();
+    String[] storeKeys = keys("s", n);
+    String[] rawSubjects = keys("$KV." + db + ".r", n);
+    String[] plainSubjects = keys("$KV." + db + ".p", n);
+    store.write(Record.of(storeKeys[0], value), to);
+    KeyValueEntry stored = raw.keyValue(db).get(storeKeys[0]);
+    if (stored == null) {
+      throw new IllegalStateException("the record just written was not found");
+    }
+    byte[] envelope = stored.getValue();
+    io.nats.client.JetStream js = raw.jetStream();
+    ExecutorService pool = Executors.newFixedThreadPool(ASYNC_THREADS);
+    try {
+      Round ours =
+          () -> inFlight(pool, n, i -> store.writeAsync(Record.of(storeKeys[i], value), to));
+      Round same =
+          () ->
+              inFlight(
+                  pool,
+                  n,
+                  i ->
+                      js.publishAsync(
+                          NatsMessage.builder()
+                              .subject(rawSubjects[i])
+                              .headers(new Headers().put("Nats-Msg-Id", NUID.nextGlobal()))
+                              .data(envelope)
+                              .build()));
+      Round plain = () -> inFlight(pool, n, i -> js.publishAsync(plainSubjects[i], value));
+      ours.run();
+      same.run();
+      plain.run();
+      BenchSamples a = new BenchSamples();
+      BenchSamples b = new BenchSamples();
+      BenchSamples c = new BenchSamples();
+      for (int i = 0; i < sizes.asyncRounds(); i++) {
+        if ((i & 1) == 0) {
+          a.add(time(ours));
+          b.add(time(same));
+        } else {
+          b.add(time(same));
+          a.add(time(ours));
+        }
+        c.add(time(plain));
+      }
+      return new Result(
+          "async-write",
+          a.median() / 1e6,
+          b.median() / 1e6,
+          a.p99() / 1e6,
+          b.p99() / 1e6,
+          "ms",
+          1.10,
+          a.size(),
+          String.format(
+              java.util.Locale.ROOT,
+              "%d writeAsync calls from %d threads, at most %d in flight, until all are"
+                  + " acknowledged, vs JetStream.publishAsync of the same messages (%d-byte"
+                  + " envelope, Nats-Msg-Id) with the same threads and window; publishAsync of"
+                  + " the plain %d-byte values without id: %.0f ms (store / plain %.3f)",
+              n,
+              ASYNC_THREADS,
+              ASYNC_WINDOW,
+              envelope.length,
+              VALUE_SIZE,
+              c.median() / 1e6,
+              a.median() / c.median()));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One asynchronous operation, given its index. */
+  private interface AsyncOp {
+    CompletableFuture<?> start(int i) throws Exception;
+  }
+
+  /**
+   * Runs {@code n} asynchronous operations from the pool's threads, each taking the next index,
+   * with at most {@link #ASYNC_WINDOW} in flight, and returns once all completed.
+   */
+  private static void inFlight(ExecutorService pool, int n, AsyncOp op) throws Exception {
+    Semaphore window = new Semaphore(ASYNC_WINDOW);
+    CountDownLatch done = new CountDownLatch(n);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicInteger next = new AtomicInteger();
+    List<Future<?>> threads = new ArrayList<>();
+    for (int t = 0; t < ASYNC_THREADS; t++) {
+      threads.add(
+          pool.submit(
+              () -> {
+                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                  window.acquire();
+                  op.start(i)
+                      .whenComplete(
+                          (v, e) -> {
+                            if (e != null) {
+                              failure.compareAndSet(null, e);
+                            }
+                            window.release();
+                            done.countDown();
+                          });
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : threads) {
+      f.get();
+    }
+    if (!done.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("asynchronous writes were not acknowledged within 60 s");
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException(
+          "an asynchronous write failed: " + failure.get(), failure.get());
+    }
+  }
+
+  // ---------------------------------------------------------------- cold start
+
+  private Result coldStart(Store store) throws Exception {
+    prepareExact(store);
+    String uri = storeUri + "?database=" + EXACT_DB;
+    Sample ours =
+        i -> {
+          long t0 = System.nanoTime();
+          Store fresh = Stores.open(uri);
+          try {
+            check(fresh.read("s000001").size(), 1, "exact read");
+            return System.nanoTime() - t0;
+          } finally {
+            fresh.close();
+          }
+        };
+    Sample theirs =
+        i -> {
+          long t0 = System.nanoTime();
+          Connection c = Nats.connect(rawOptions.get());
+          try {
+            if (c.keyValue(EXACT_DB).get("r000001") == null) {
+              throw new IllegalStateException("raw get found nothing");
+            }
+            return System.nanoTime() - t0;
+          } finally {
+            c.close();
+          }
+        };
+    BenchSamples a = new BenchSamples();
+    BenchSamples b = new BenchSamples();
+    for (int i = 0; i < 3; i++) {
+      ours.take(i);
+      theirs.take(i);
+    }
+    for (int i = 0; i < sizes.coldRounds(); i++) {
+      if ((i & 1) == 0) {
+        a.add(ours.take(i));
+        b.add(theirs.take(i));
+      } else {
+        b.add(theirs.take(i));
+        a.add(ours.take(i));
+      }
+    }
+    return new Result(
+        "cold-start",
+        a.median() / 1e6,
+        b.median() / 1e6,
+        a.p99() / 1e6,
+        b.p99() / 1e6,
+        "ms",
+        1.50,
+        a.size(),
+        "Stores.open(uri) to the result of the first exact read of a new store vs Nats.connect +"
+            + " keyValue + get; closing not counted; the JVM warmed by 3 rounds of each");
+  }
+
   private void prepareList(Store store, String db) {
     if (store.databases().contains(db)) {
       return;
@@ -567,6 +912,61 @@ final class BenchScenarios {
     long t0 = System.nanoTime();
     r.run();
     return System.nanoTime() - t0;
+  }
+
+  /** How often the live-heap sampler collects and reads the heap. */
+  static final int LIVE_SAMPLE_MILLIS = 20;
+
+  /** Peak heap above idle of one operation, in MiB: live (after collections) and used. */
+  private record Heap(double live, double used) {}
+
+  /**
+   * The peak heap above idle while {@code r} runs, in two runs of it: live heap, sampled by a
+   * thread that asks for a collection and reads the used heap every {@link #LIVE_SAMPLE_MILLIS} ms
+   * (what the operation holds, not the garbage it leaves); and used heap sampled every millisecond
+   * without collections (garbage included, which depends mostly on the collector's young
+   * generation).
+   */
+  private static Heap heap(Callable<Integer> r, int expected, String what) throws Exception {
+    double live = peakAboveIdle(r, expected, what, true);
+    double used = peakAboveIdle(r, expected, what, false);
+    return new Heap(live, used);
+  }
+
+  private static double peakAboveIdle(
+      Callable<Integer> r, int expected, String what, boolean collect) throws Exception {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    System.gc();
+    long idle = memory.getHeapMemoryUsage().getUsed();
+    AtomicLong peak = new AtomicLong(idle);
+    AtomicBoolean running = new AtomicBoolean(true);
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (running.get()) {
+                if (collect) {
+                  System.gc();
+                }
+                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                  Thread.sleep(collect ? LIVE_SAMPLE_MILLIS : 1); // an interval, not a handshake
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "microstore-bench-heap");
+    sampler.setDaemon(true);
+    sampler.start();
+    int got;
+    try {
+      got = r.call();
+    } finally {
+      running.set(false);
+      sampler.join();
+    }
+    check(got, expected, what);
+    return Math.max(0, peak.get() - idle) / (1024.0 * 1024.0);
   }
 
   /** The peak heap above idle while {@code r} runs, and the heap its result retains, in MiB. */

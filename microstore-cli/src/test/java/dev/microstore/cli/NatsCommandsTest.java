@@ -299,18 +299,37 @@ class NatsCommandsTest {
   // ---------------------------------------------------------------- list, delete, databases, info
 
   @Test
-  void list_oneKeyPerLine_inBothFormats() {
+  void list_oneKeyPerLine_inBothFormats_streamedInWriteOrder_orSorted() {
     String db = newDatabase();
     for (String k : List.of("c", "a", "b")) {
       cli.run("--database", db, "--table", "t", "write", k, "v");
     }
     cli.run("--database", db, "write", "other", "v");
-    assertThat(cli.run("--database", db, "--table", "t", "list").out()).isEqualTo("a\nb\nc\n");
-    assertThat(cli.run("--database", db, "list").out()).isEqualTo("other\nt_a\nt_b\nt_c\n");
+    // streamed from the server in the order of the keys' last changes
+    assertThat(cli.run("--database", db, "--table", "t", "list").out()).isEqualTo("c\na\nb\n");
+    assertThat(cli.run("--database", db, "list").out()).isEqualTo("t_c\nt_a\nt_b\nother\n");
+    assertThat(cli.run("--database", db, "--table", "t", "list", "--sorted").out())
+        .isEqualTo("a\nb\nc\n");
+    assertThat(cli.run("--database", db, "list", "--sorted").out())
+        .isEqualTo("other\nt_a\nt_b\nt_c\n");
+    assertThat(
+            cli.run(
+                    "--database",
+                    db,
+                    "--table",
+                    "t",
+                    "--format",
+                    "json",
+                    "list",
+                    "--sorted",
+                    "--offset",
+                    "1")
+                .out())
+        .isEqualTo("\"b\"\n\"c\"\n");
     assertThat(
             cli.run("--database", db, "--table", "t", "--format", "json", "list", "--offset", "1")
                 .out())
-        .isEqualTo("\"b\"\n\"c\"\n");
+        .isEqualTo("\"a\"\n\"b\"\n");
     assertThat(
             cli.run("--database", db, "list", "--prefix", "t_", "--suffix", "b", "--limit", "5")
                 .out())
@@ -476,6 +495,12 @@ class NatsCommandsTest {
     Cli.Result export = from.run("export");
     assertThat(export.exitCode()).as(export.toString()).isZero();
     assertThat(export.lines()).hasSize(7);
+    List<Object> sortedKeys =
+        parseLines(from.run("export", "--sorted").out()).stream()
+            .map(m -> m.get("key"))
+            .collect(java.util.stream.Collectors.toList());
+    assertThat(sortedKeys)
+        .containsExactly("binary", "empty", "expiring", "lines", "meta", "plain", "tab_in-table");
     Path file = tmp.resolve("export.jsonl");
     Files.writeString(file, export.out());
 

@@ -30,16 +30,17 @@ final class Acknowledged {
     }
     Record record = w.record;
     if (record == null) {
-      replica.apply(w.target.stored, new NearCache.Entry(null, revision, null));
+      replica.apply(w.target.full, new NearCache.Entry(null, revision, null, null));
       return;
     }
     @Nullable Instant expiresAt = w.expiresAt;
+    @Nullable Instant goneAt = expiresAt;
     if (!bucket.maxAge.isZero()) {
       Instant aged = w.now.plus(bucket.maxAge);
-      expiresAt = expiresAt == null || aged.isBefore(expiresAt) ? aged : expiresAt;
+      goneAt = goneAt == null || aged.isBefore(goneAt) ? aged : goneAt;
     }
     Record stored = record.toBuilder().revision(revision).expiry(Duration.ZERO).build();
-    replica.apply(w.target.stored, new NearCache.Entry(stored, revision, expiresAt));
+    replica.apply(w.target.full, new NearCache.Entry(stored, revision, expiresAt, goneAt));
   }
 
   /** Forgets a deleted database. */

@@ -44,7 +44,8 @@ final class Addressing {
     if (key.isEmpty()) {
       throw new IllegalArgumentException("key \"\" is invalid: a key must not be empty");
     }
-    return new Target(db, key, storedKey(scope(table) + key, key, table));
+    String full = scope(table) + key;
+    return new Target(db, key, full, storedKey(full, key, table));
   }
 
   private String storedKey(String fullKey, String key, @Nullable String table) {

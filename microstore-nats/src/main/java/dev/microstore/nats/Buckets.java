@@ -240,16 +240,9 @@ final class Buckets {
             });
     deletions.subscribe(deleted + "*");
     deletions.subscribe(created + "*");
-    try {
-      // the interest is registered on the server before the store is handed out
-      connection.flush(java.time.Duration.ofSeconds(5));
-    } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      connection.closeDispatcher(deletions);
-      throw NatsErrors.wrap("following bucket deletions", e);
-    }
+    // The server handles a connection's messages in order: the store's first request (NatsStore
+    // checks JetStream right after this) is answered only once these subscriptions are in place,
+    // and every lookup of a bucket comes later still. No flush of its own is needed.
     return deletions;
   }
 

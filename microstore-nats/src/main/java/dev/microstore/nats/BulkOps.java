@@ -81,7 +81,7 @@ final class BulkOps {
     Window window = new Window();
     for (int i = 0; i < records.length; i++) {
       Target t = targets.get(i);
-      NearCache.Entry cached = nearCache.lookup(bucket, t.stored);
+      NearCache.Entry cached = nearCache.lookup(bucket, t.full);
       if (cached != null) {
         Record r = cached.recordAt(t.key, java.time.Instant.now());
         if (r != null || cached.record == null) {

@@ -46,7 +46,7 @@ final class ExactReads {
         return null;
       }
       Buckets.Bucket bucket = found.get();
-      NearCache.Entry cached = nearCache.lookup(bucket, t.stored);
+      NearCache.Entry cached = nearCache.lookup(bucket, t.full);
       if (cached != null) {
         Record r = cached.recordAt(t.key, clock.instant());
         if (r != null || cached.record == null) {
@@ -76,7 +76,7 @@ final class ExactReads {
       throw new NotFoundException(t.key, t.db);
     }
     Buckets.Bucket bucket = found.get();
-    NearCache.Entry cached = nearCache.lookup(bucket, t.stored);
+    NearCache.Entry cached = nearCache.lookup(bucket, t.full);
     if (cached != null) {
       Record r = cached.recordAt(t.key, clock.instant());
       if (r != null) {

@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,7 +65,7 @@ final class NatsKvStore implements Store {
     this.reads = new ExactReads(backend, messages, written, nearCache);
     this.bulk = new BulkOps(backend, writes, reads, nearCache);
     this.batches = new BatchCommit(backend, writes, messages, acknowledged);
-    this.scans = new Scans(backend);
+    this.scans = new Scans(backend, nearCache);
     this.watches = new Watches(backend, registry);
     this.admin = new Admin(backend, acknowledged, registry);
   }
@@ -213,6 +214,28 @@ final class NatsKvStore implements Store {
     return explained(db, () -> scans.list(db, addressing.table(options.table()), options));
   }
 
+  /**
+   * Streams from the near cache's replica (in key order) when it serves the database, else from a
+   * pull consumer of its own, a chunk at a time as the stream is consumed ({@link ScanCursor}).
+   */
+  @Override
+  public Stream<Record> scan(ListOptions options) {
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    String db = addressing.database(options.database());
+    return explained(
+        db, () -> scans.scan(db, addressing.table(options.table()), options, closed::get));
+  }
+
+  @Override
+  public Stream<String> scanKeys(ListOptions options) {
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    String db = addressing.database(options.database());
+    return explained(
+        db, () -> scans.scanKeys(db, addressing.table(options.table()), options, closed::get));
+  }
+
   @Override
   public Watch watch(WatchOptions options, WatchListener listener) {
     Objects.requireNonNull(options, "options");
@@ -262,6 +285,11 @@ final class NatsKvStore implements Store {
   boolean nearCacheServes(String db) {
     NearCache.Replica r = nearCache.running(db);
     return r != null && r.synced();
+  }
+
+  /** How many passes over a bucket prefix reads, suffix reads and lists made. For tests. */
+  long serverScans() {
+    return scans.serverPasses();
   }
 
   @Override

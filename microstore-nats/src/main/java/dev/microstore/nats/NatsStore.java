@@ -381,9 +381,15 @@ public final class NatsStore {
       JetStreamManagement jsm = nc.jetStreamManagement(jso);
       BucketDefaults defaults =
           new BucketDefaults(defaultTtl, memoryStorage, description, replicas, history);
-      requireJetStream(jsm, options(nc));
       WatchRegistry watches = new WatchRegistry();
       Buckets bucketHandles = new Buckets(nc, jsm, kvm, kvo, defaults, watches::bucketDeleted);
+      try {
+        // one round trip that also confirms the subscriptions Buckets just made
+        requireJetStream(jsm, options(nc));
+      } catch (RuntimeException e) {
+        bucketHandles.close();
+        throw e;
+      }
       for (KeyValueConfiguration config : buckets) {
         bucketHandles.create(config, true);
       }

@@ -8,14 +8,25 @@ import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The opt-in near cache: for each chosen database, a local replica of the latest value of every
- * key, filled by one pass over the bucket and kept current by a {@link StreamFollower}. Exact reads
- * are answered from the replica once its initial pass is done.
+ * key, filled by one pass over the bucket and kept current by a {@link StreamFollower}. Exact
+ * reads, prefix and suffix reads, lists and scans are answered from the replica once its initial
+ * pass is done.
+ *
+ * <p>The replica is a sorted map by full key ({@code <table>_<key>}, decoded when the store encodes
+ * keys), so a prefix read or the list of a table walks only the matching range, already in the
+ * order the server path sorts into, and costs what it returns (a suffix read walks its table).
  *
  * <p>Every entry carries the revision (stream sequence) that wrote it, and an entry only ever
  * replaces one with a lower revision. So a write or delete through the same store, applied with its
@@ -27,7 +38,7 @@ final class NearCache {
   private static final System.Logger LOG = System.getLogger(NearCache.class.getName());
 
   /** A synced replica without an entry: the key has no record. */
-  private static final Entry ABSENT = new Entry(null, 0, null);
+  private static final Entry ABSENT = new Entry(null, 0, null, null);
 
   private final Backend backend;
   private final boolean all;
@@ -55,12 +66,12 @@ final class NearCache {
    * none, null when the database is not cached, while its replica starts, or when the start failed
    * (reads then go to the server and the next read tries again).
    */
-  @Nullable Entry lookup(Buckets.Bucket bucket, String storedKey) {
+  @Nullable Entry lookup(Buckets.Bucket bucket, String fullKey) {
     Replica replica = replica(bucket);
     if (replica == null) {
       return null;
     }
-    Entry e = replica.get(storedKey);
+    Entry e = replica.get(fullKey);
     return e != null ? e : ABSENT;
   }
 
@@ -112,21 +123,27 @@ final class NearCache {
     String stream = Wire.streamName(db);
     String filter = Wire.allKeys(db);
     int prefixLength = filter.length() - 1;
+    KeyCodec keys = backend.addressing.keys();
     BucketScan.Sink apply =
         (m, revision) -> {
           String stored = m.getSubject().substring(prefixLength);
+          String full = keys.fromStored(stored);
+          if (full == null) {
+            return; // not a key of this store's encoding: no read of this store can name it
+          }
           Headers h = m.getHeaders();
           if (Wire.isDeleteMarker(h)) {
-            replica.apply(stored, new Entry(null, revision, null));
+            replica.apply(full, new Entry(null, revision, null, null));
             return;
           }
           Instant expiresAt = Records.expiresAt(h);
+          Instant goneAt = expiresAt;
           if (!bucket.maxAge.isZero()) {
             Instant aged = m.metaData().timestamp().toInstant().plus(bucket.maxAge);
-            expiresAt = expiresAt == null || aged.isBefore(expiresAt) ? aged : expiresAt;
+            goneAt = goneAt == null || aged.isBefore(goneAt) ? aged : goneAt;
           }
           Record r = Records.decode(stored, m.getData(), revision, Duration.ZERO);
-          replica.apply(stored, new Entry(r, revision, expiresAt));
+          replica.apply(full, new Entry(r, revision, expiresAt, goneAt));
         };
     try {
       StreamInfo info = backend.jsm.getStreamInfo(stream);
@@ -202,35 +219,60 @@ final class NearCache {
   static final class Entry {
     final @Nullable Record record;
     final long revision;
+
+    /** The record's own expiry, as its message carries it: what a read reports as time left. */
     final @Nullable Instant expiresAt;
 
-    Entry(@Nullable Record record, long revision, @Nullable Instant expiresAt) {
+    /**
+     * When the record stops being live: its own expiry, or earlier when the bucket's maximum age
+     * removes its message first; null for never.
+     */
+    final @Nullable Instant goneAt;
+
+    Entry(
+        @Nullable Record record,
+        long revision,
+        @Nullable Instant expiresAt,
+        @Nullable Instant goneAt) {
       this.record = record;
       this.revision = revision;
       this.expiresAt = expiresAt;
+      this.goneAt = goneAt;
     }
 
-    /** The record under the key asked for, with its time left; null when deleted or expired. */
+    /**
+     * The record under the key asked for, with its time left as the server path reports it (from
+     * its own expiry only); null when deleted or no longer live.
+     */
     @Nullable Record recordAt(String key, Instant now) {
       Record r = record;
-      Duration left = r == null ? null : timeLeft(now);
-      return r == null || left == null ? null : r.toBuilder().key(key).expiry(left).build();
+      if (r == null || !liveAt(now)) {
+        return null;
+      }
+      Duration left = Duration.ZERO; // never
+      if (expiresAt != null) {
+        left = Duration.between(now, expiresAt);
+        if (left.isNegative() || left.isZero()) {
+          return null;
+        }
+      }
+      return r.toBuilder().key(key).expiry(left).revision(revision).build();
     }
 
-    /** The time left at {@code now}: null when expired, zero for never. */
-    @Nullable Duration timeLeft(Instant now) {
-      if (expiresAt == null) {
-        return Duration.ZERO;
-      }
-      Duration left = Duration.between(now, expiresAt);
-      return left.isNegative() || left.isZero() ? null : left;
+    /** Whether the entry holds a record that is live at {@code now}. */
+    boolean liveAt(Instant now) {
+      return record != null && (goneAt == null || now.isBefore(goneAt));
     }
   }
 
-  /** The replica of one database, keyed by stored key. */
+  /**
+   * The replica of one database, sorted by full key. Iteration is weakly consistent (that of a
+   * {@link ConcurrentSkipListMap}): a read sees every key at one of the revisions applied while it
+   * runs, never the same key twice.
+   */
   static final class Replica {
     final Buckets.Bucket bucket;
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, Entry> entries = new ConcurrentSkipListMap<>();
     private volatile @Nullable StreamFollower live;
     private volatile boolean stopped;
     private volatile boolean synced;
@@ -247,11 +289,11 @@ final class NearCache {
     }
 
     /** Applies a change unless the entry already holds this revision or a newer one. */
-    void apply(String storedKey, Entry e) {
+    void apply(String fullKey, Entry e) {
       if (stopped) {
         return;
       }
-      entries.merge(storedKey, e, (old, now) -> old.revision >= now.revision ? old : now);
+      entries.merge(fullKey, e, (old, now) -> old.revision >= now.revision ? old : now);
     }
 
     /** Whether the initial pass is done, so that reads are answered from the replica. */
@@ -259,12 +301,122 @@ final class NearCache {
       return synced && !stopped;
     }
 
-    @Nullable Entry get(String storedKey) {
-      return entries.get(storedKey);
+    @Nullable Entry get(String fullKey) {
+      return entries.get(fullKey);
     }
 
     int size() {
       return entries.size();
+    }
+
+    /**
+     * The live records of a table whose keys (relative to the table) match, sorted by key, after
+     * skipping {@code offset} and keeping at most {@code limit} (0: all): what a prefix or suffix
+     * read of the server path returns.
+     */
+    List<Record> read(
+        String scope,
+        String key,
+        boolean prefix,
+        boolean suffix,
+        int offset,
+        int limit,
+        Instant now) {
+      List<Record> out = new ArrayList<>();
+      Iterator<Record> it = records(scope, prefix ? key : "", suffix ? key : "", now);
+      skip(it, offset);
+      while (it.hasNext() && (limit == 0 || out.size() < limit)) {
+        out.add(it.next());
+      }
+      return out;
+    }
+
+    /** The live keys of a table, relative to it, that match; sorted, then offset and limit. */
+    List<String> list(
+        String scope, String prefix, String suffix, int offset, int limit, Instant now) {
+      List<String> out = new ArrayList<>();
+      Iterator<String> it = keys(scope, prefix, suffix, now);
+      skip(it, offset);
+      while (it.hasNext() && (limit == 0 || out.size() < limit)) {
+        out.add(it.next());
+      }
+      return out;
+    }
+
+    /** The live records of a table whose relative keys match, sorted, one at a time. */
+    Iterator<Record> records(String scope, String prefix, String suffix, Instant now) {
+      return new Matches<>(scope, prefix, suffix, now) {
+        @Override
+        @Nullable Record accept(String relative, Entry e) {
+          return e.recordAt(relative, now);
+        }
+      };
+    }
+
+    /** The live keys of a table, relative to it, that match, sorted, one at a time. */
+    Iterator<String> keys(String scope, String prefix, String suffix, Instant now) {
+      return new Matches<>(scope, prefix, suffix, now) {
+        @Override
+        @Nullable String accept(String relative, Entry e) {
+          return e.liveAt(now) ? relative : null;
+        }
+      };
+    }
+
+    private static void skip(Iterator<?> it, int n) {
+      for (int i = 0; i < n && it.hasNext(); i++) {
+        it.next();
+      }
+    }
+
+    /**
+     * Walks the entries from {@code scope + prefix} while their keys start with it, handing over
+     * what {@link #accept} makes of the live ones whose relative keys end with {@code suffix}.
+     */
+    private abstract class Matches<T> implements Iterator<T> {
+      private final Iterator<Map.Entry<String, Entry>> range;
+      private final String start;
+      private final int relativeStart;
+      private final String suffix;
+      final Instant now;
+      private @Nullable T next;
+
+      Matches(String scope, String prefix, String suffix, Instant now) {
+        this.start = scope + prefix;
+        this.relativeStart = scope.length();
+        this.suffix = suffix;
+        this.now = now;
+        this.range = entries.tailMap(start, true).entrySet().iterator();
+      }
+
+      abstract @Nullable T accept(String relative, Entry e);
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && range.hasNext()) {
+          Map.Entry<String, Entry> me = range.next();
+          String full = me.getKey();
+          if (!full.startsWith(start)) {
+            return false;
+          }
+          Entry e = me.getValue();
+          if (e.record == null || !full.endsWith(suffix)) {
+            continue;
+          }
+          next = accept(full.substring(relativeStart), e);
+        }
+        return next != null;
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        T t = next;
+        next = null;
+        return t;
+      }
     }
 
     void stop() {

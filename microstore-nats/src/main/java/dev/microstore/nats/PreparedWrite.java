@@ -29,7 +29,14 @@ final class PreparedWrite {
   /** The revision the key must have, 0 for ifAbsent, -1 for no condition. */
   final long condition;
 
-  final String messageId = NUID.nextGlobal();
+  final String messageId = MESSAGE_IDS.get().next();
+
+  /**
+   * One NUID generator per thread: {@code NUID.nextGlobal()} is one synchronized generator that
+   * writers on many threads wait for. Each generator starts from its own random prefix, so ids stay
+   * unique across threads.
+   */
+  private static final ThreadLocal<NUID> MESSAGE_IDS = ThreadLocal.withInitial(NUID::new);
 
   PreparedWrite(
       Target target,

@@ -1,18 +1,20 @@
 package dev.microstore.nats;
 
 /**
- * One key resolved once: the database, the key as the caller gave it, the key as stored (table
- * prefix added, encoded when the store encodes keys) and its subject.
+ * One key resolved once: the database, the key as the caller gave it, the full key (table prefix
+ * added), the key as stored (the full key, encoded when the store encodes keys) and its subject.
  */
 final class Target {
   final String db;
   final String key;
+  final String full;
   final String stored;
   final String subject;
 
-  Target(String db, String key, String stored) {
+  Target(String db, String key, String full, String stored) {
     this.db = db;
     this.key = key;
+    this.full = full;
     this.stored = stored;
     this.subject = Wire.subject(db, stored);
   }

@@ -8,6 +8,7 @@ import dev.microstore.StoreException;
 import dev.microstore.WriteOptions;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
 import io.nats.client.api.PublishAck;
 import java.io.IOException;
 import java.time.Duration;
@@ -116,6 +117,61 @@ final class Writes {
     }
   }
 
+  /**
+   * The stream sequence of a publish acknowledgement. The usual reply, {@code
+   * {"stream":"KV_x","seq":42}} (perhaps with {@code "domain"} or {@code "duplicate"}), is read
+   * straight from its bytes on the thread that completes every write of the connection; anything
+   * else (an error, a status) goes through jnats' {@link PublishAck}, which throws the server's
+   * error.
+   */
+  static long sequenceOf(Message reply) throws IOException, JetStreamApiException {
+    byte[] d = reply.getData();
+    if (!reply.isStatusMessage() && d != null && d.length > 8 && d[0] == '{') {
+      long seq = quickSequence(d);
+      if (seq > 0) {
+        return seq;
+      }
+    }
+    return new PublishAck(reply).getSeqno();
+  }
+
+  private static final byte[] SEQ = "\"seq\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] ERROR =
+      "\"error\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** The number after {@code "seq":} in a reply without {@code "error"}, or -1. */
+  static long quickSequence(byte[] d) {
+    if (indexOf(d, ERROR, 0) >= 0) {
+      return -1;
+    }
+    int at = indexOf(d, SEQ, 0);
+    if (at < 0) {
+      return -1;
+    }
+    int i = at + SEQ.length;
+    long v = 0;
+    int digits = 0;
+    while (i < d.length && d[i] >= '0' && d[i] <= '9' && digits < 19) {
+      v = v * 10 + (d[i] - '0');
+      i++;
+      digits++;
+    }
+    return digits == 0 || i >= d.length || (d[i] != ',' && d[i] != '}') ? -1 : v;
+  }
+
+  private static int indexOf(byte[] data, byte[] wanted, int from) {
+    outer:
+    for (int i = from; i <= data.length - wanted.length; i++) {
+      for (int j = 0; j < wanted.length; j++) {
+        if (data[i + j] != wanted[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
   /** The attempts to publish one prepared write. */
   private final class Publication {
     final PreparedWrite w;
@@ -190,7 +246,7 @@ final class Writes {
               (reply, failure) -> {
                 if (failure == null) {
                   try {
-                    stored(new PublishAck(reply).getSeqno());
+                    stored(sequenceOf(reply));
                   } catch (IOException | JetStreamApiException | RuntimeException refused) {
                     later(refused);
                   }

@@ -8,9 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The revisions this store wrote, per database and stored key, so that an exact read can tell when
  * the replica that answered a direct get had not applied the store's own write yet.
  *
- * <p>Each database remembers its most recent {@value #PER_DATABASE} written keys. When an older key
- * is dropped, its revision raises the database's horizon: a key this store no longer remembers is
- * expected at the horizon at least, so forgetting only ever makes reads more careful, never stale.
+ * <p>Each database remembers its {@value #PER_DATABASE} most recently written or read keys. When an
+ * older key is dropped, its revision raises the database's horizon: a key this store no longer
+ * remembers is expected at the horizon at least, so forgetting only ever makes reads more careful,
+ * never stale.
  *
  * <p>Thread-safe.
  */
@@ -22,8 +23,9 @@ final class WrittenRevisions {
   /** One database's recent writes. */
   private static final class Database {
     private long horizon;
+    // access order: a write (or a read) of a key makes it the most recent, in one operation
     private final LinkedHashMap<String, Long> recent =
-        new LinkedHashMap<>(64, 0.75f, false) {
+        new LinkedHashMap<>(64, 0.75f, true) {
           private static final long serialVersionUID = 1L;
 
           @Override
@@ -37,8 +39,7 @@ final class WrittenRevisions {
         };
 
     synchronized void wrote(String storedKey, long revision) {
-      Long before = recent.remove(storedKey);
-      recent.put(storedKey, before == null ? revision : Math.max(before, revision));
+      recent.merge(storedKey, revision, Math::max);
     }
 
     synchronized long expected(String storedKey) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.microstore.ListOptions;
 import dev.microstore.ReadOptions;
 import dev.microstore.Record;
 import dev.microstore.Store;
@@ -63,6 +64,18 @@ abstract class ClosedTests extends KitTests {
     Store s = closedStore(newDatabase());
 
     assertThatThrownBy(s::list)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
+
+  @Test
+  void scan_afterClose_throwsIllegalState() {
+    Store s = closedStore(newDatabase());
+
+    assertThatThrownBy(() -> s.scan(ListOptions.defaults()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> s.scanKeys(ListOptions.defaults()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
   }

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Nested;
  *
  * <p>The tests are grouped by area in {@link Nested} classes (Reads, Writes, Values, Deletes,
  * Lists, Tables, Paging, Metadata, Databases, Defaults, SharedBackend, Expiry, Revisions,
- * InvalidInput, Closed, GoPluginScenarios, Bulk, Async, Concurrency, AtomicBatches), which JUnit
- * discovers in the subclass. Tests of an optional {@link StoreFeature} the factory does not declare
- * are skipped, not passed.
+ * InvalidInput, Closed, GoPluginScenarios, Bulk, Async, Scans, Concurrency, AtomicBatches), which
+ * JUnit discovers in the subclass. Tests of an optional {@link StoreFeature} the factory does not
+ * declare are skipped, not passed.
  *
  * <p>Each test runs on a new instance of the class. Before each test the kit asks {@link
  * #factory()} for a factory, opens {@link #store()} and deletes the database {@code default}, which
@@ -388,6 +388,14 @@ public abstract class StoreContract {
   @Nested
   class Async extends AsyncTests {
     Async() {
+      super(StoreContract.this);
+    }
+  }
+
+  /** Streaming scans: scan and scanKeys. */
+  @Nested
+  class Scans extends ScanTests {
+    Scans() {
       super(StoreContract.this);
     }
   }

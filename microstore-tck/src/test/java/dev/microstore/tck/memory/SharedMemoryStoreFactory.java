@@ -78,6 +78,9 @@ final class SharedMemoryStoreFactory implements StoreFactory {
 
   /** The behaviour of a view; see the class comment. */
   private static final class View implements InvocationHandler {
+    /** Default methods of Store that the in-memory store implements itself: passed through. */
+    private static final Set<String> OVERRIDDEN_DEFAULTS = Set.of("commit", "scan", "scanKeys");
+
     private final Store backing;
     private final @Nullable String database;
     private final @Nullable String table;
@@ -105,7 +108,7 @@ final class SharedMemoryStoreFactory implements StoreFactory {
         default:
           break;
       }
-      if (method.isDefault() && !method.getName().equals("commit")) {
+      if (method.isDefault() && !OVERRIDDEN_DEFAULTS.contains(method.getName())) {
         // Route default methods such as read(key) through this view, so its defaults apply.
         return InvocationHandler.invokeDefault(proxy, method, args);
       }
