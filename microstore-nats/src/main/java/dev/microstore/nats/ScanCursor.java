@@ -192,16 +192,7 @@ final class ScanCursor implements AutoCloseable {
         // neither messages nor the request's end came: lost on a reconnect, or the consumer is gone
         requested = 0;
         checkProgress();
-        if (until != Long.MAX_VALUE) {
-          finish(); // the stream's last message was removed before it could be delivered
-          continue;
-        }
-        long pending = pending();
-        if (pending < 0) {
-          restart();
-        } else if (pending == 0) {
-          finish();
-        }
+        afterUnansweredRequest();
         continue;
       }
       if (m.isStatusMessage()) {
@@ -257,6 +248,14 @@ final class ScanCursor implements AutoCloseable {
       restart(); // no responders: the consumer is gone
       return;
     }
+    afterUnansweredRequest();
+  }
+
+  /**
+   * A request ended without the messages still expected: finishes when the stream has no more of
+   * them (they were removed before delivery), starts a new consumer when the old one is gone.
+   */
+  private void afterUnansweredRequest() throws IOException, JetStreamApiException {
     if (until != Long.MAX_VALUE) {
       finish(); // the stream's last message was removed before it could be delivered
       return;
