@@ -219,22 +219,11 @@ class NatsClusterFaultTest {
       leader.kill();
       long ackedAtKill = acks.get();
 
-      await()
-          .atMost(60, TimeUnit.SECONDS)
-          .until(
-              () -> {
-                try {
-                  String now = streamInfo(raw, db).getClusterInfo().getLeader();
-                  return now != null && !now.equals(leaderName);
-                } catch (Exception electing) {
-                  return false;
-                }
-              });
-      long electedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt.get());
+      Failover failover = Failover.await(cluster, Wire.streamName(db), leader, killedAt.get());
       await()
           .atMost(120L * SCALE, TimeUnit.SECONDS)
           .until(() -> acks.get() >= total / 2 || !problems.isEmpty());
-      leader.restart();
+      failover.restartKilled(leader);
 
       for (Thread w : writers) {
         w.join(TimeUnit.SECONDS.toMillis(300L * SCALE));
@@ -340,7 +329,9 @@ class NatsClusterFaultTest {
               + " lostOnSurvivor="
               + lostOnSurvivor
               + " newLeaderAfterMs="
-              + electedAfterMillis
+              + failover.afterMillis()
+              + " killedRestartedToEndLeaderlessStream="
+              + failover.killedRestarted()
               + " firstAckAfterKillMs="
               + recoveryMillis
               + " slowestCallMs="

@@ -473,12 +473,9 @@ class NatsWatchFaultTest {
                   NatsCluster.GLOBAL_ACCOUNT, Wire.streamName(db), Duration.ofSeconds(30));
           leader.kill();
           long killed = System.nanoTime();
-          NatsServer newLeader =
-              cluster.awaitStreamLeader(
-                  NatsCluster.GLOBAL_ACCOUNT, Wire.streamName(db), Duration.ofSeconds(30));
-          long electedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+          Failover failover = Failover.await(cluster, Wire.streamName(db), leader, killed);
           writers.awaitDone(total * 3 / 4);
-          leader.restart();
+          failover.restartKilled(leader);
           writers.join();
           cluster.awaitReady(Duration.ofSeconds(60));
           List<WatchRecorder.Change> committed =
@@ -499,9 +496,11 @@ class NatsWatchFaultTest {
                   + " killed="
                   + leader.serverName()
                   + " newLeader="
-                  + newLeader.serverName()
+                  + failover.leader().serverName()
                   + " newLeaderAfterMs="
-                  + electedMillis
+                  + failover.afterMillis()
+                  + " killedRestartedToEndLeaderlessStream="
+                  + failover.killedRestarted()
                   + " watchCaughtUp="
                   + caughtUp
                   + " caughtUpAfterKillMs="
