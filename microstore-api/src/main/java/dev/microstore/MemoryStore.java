@@ -1034,6 +1034,17 @@ final class MemoryStore implements Store {
   }
 
   @Override
+  public String defaultDatabase() {
+    return defaultDatabase;
+  }
+
+  /** Connected until closed; no reconnects and no near cache. */
+  @Override
+  public StoreStats stats() {
+    return StoreStats.builder("memory").connected(!closed).openWatches(watches.open()).build();
+  }
+
+  @Override
   public String toString() {
     return "memory:?database="
         + defaultDatabase

@@ -291,6 +291,13 @@ final class MemoryWatches {
       }
     }
 
+    /** Whether the watch still delivers: neither closed nor ended by an error. */
+    boolean open() {
+      synchronized (lock) {
+        return !closed && !ended;
+      }
+    }
+
     private void unregister() {
       List<Subscription> subs = byDatabase.get(database);
       if (subs != null) {
@@ -315,6 +322,17 @@ final class MemoryWatches {
   /** Registers a watch: it gets the live changes of its database from now on. */
   void register(Subscription s) {
     byDatabase.computeIfAbsent(s.database, d -> new CopyOnWriteArrayList<>()).add(s);
+  }
+
+  /** The number of registered watches that still deliver. */
+  int open() {
+    int n = 0;
+    for (List<Subscription> subs : byDatabase.values()) {
+      for (Subscription s : subs) {
+        n += s.open() ? 1 : 0;
+      }
+    }
+    return n;
   }
 
   List<Subscription> of(String database) {

@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  *
  * <p>Implementations are thread-safe. A store is ready when it is returned by its builder or by
  * {@link Stores#open(String)}; each implementation documents whether it connects eagerly. After
- * {@link #close()}, every method except {@code close} throws {@link IllegalStateException}.
+ * {@link #close()}, every method except {@code close}, {@link #stats()} and {@link
+ * #defaultDatabase()} throws {@link IllegalStateException}.
  *
  * <p>Failures are {@link StoreException}s: {@link NotFoundException} for an exact read of a missing
  * key, {@link ConflictException} for a failed condition. Invalid arguments throw {@link
@@ -71,6 +72,47 @@ public interface Store extends AutoCloseable {
    * @throws StoreException if the backend fails
    */
   List<Record> read(String key, ReadOptions options);
+
+  /**
+   * Reads one exact key from the default database and table, answering an absent key with an empty
+   * result instead of an exception.
+   *
+   * @param key the key
+   * @return the record, or empty if the key has no live record
+   * @throws IllegalArgumentException if the key is empty or invalid for this store
+   * @throws StoreException if the backend fails
+   */
+  default Optional<Record> find(String key) {
+    return find(key, ReadOptions.defaults());
+  }
+
+  /**
+   * Reads one exact key, answering an absent key with an empty result instead of {@link
+   * NotFoundException}.
+   *
+   * @param key the key
+   * @param options where to read; must be an exact read
+   * @return the record, or empty if the key has no live record
+   * @throws IllegalArgumentException if the options ask for a prefix or suffix read (use {@link
+   *     #read(String, ReadOptions)}), or the key is invalid for this store
+   * @throws StoreException if the backend fails
+   */
+  default Optional<Record> find(String key, ReadOptions options) {
+    Objects.requireNonNull(options, "options");
+    if (!options.exact()) {
+      throw new IllegalArgumentException(
+          "options "
+              + (options.prefix() ? "prefix()" : "suffix()")
+              + " are invalid for find: find reads one exact key; use read(key, options) for"
+              + " prefix and suffix reads");
+    }
+    try {
+      List<Record> found = read(key, options);
+      return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    } catch (NotFoundException absent) {
+      return Optional.empty();
+    }
+  }
 
   /**
    * Writes (creates or replaces) a record in the default database and table.
@@ -484,6 +526,26 @@ public interface Store extends AutoCloseable {
    * @throws StoreException if the backend fails
    */
   Optional<DatabaseInfo> info(String database);
+
+  /**
+   * The database used when options name none (Go: {@code Options().Database}).
+   *
+   * @return the default database's name
+   */
+  default String defaultDatabase() {
+    return "default";
+  }
+
+  /**
+   * A snapshot of the store's state and counters: connection, reconnects, open watches, near cache.
+   * Cheap enough to call from a gauge.
+   *
+   * @return the current stats; implementations that keep none report their kind as {@code custom},
+   *     connected, and every count zero
+   */
+  default StoreStats stats() {
+    return StoreStats.builder("custom").build();
+  }
 
   /**
    * Releases the store's resources. Idempotent; afterwards every other method throws {@link

@@ -26,6 +26,10 @@ final class Addressing {
     return keys;
   }
 
+  String defaultDatabase() {
+    return defaultDatabase;
+  }
+
   String database(Optional<String> given) {
     return KeyRules.database(given.orElse(defaultDatabase));
   }

@@ -12,6 +12,7 @@ import dev.microstore.ReadOptions;
 import dev.microstore.Record;
 import dev.microstore.Store;
 import dev.microstore.StoreException;
+import dev.microstore.StoreStats;
 import dev.microstore.Watch;
 import dev.microstore.WatchListener;
 import dev.microstore.WatchOptions;
@@ -50,6 +51,7 @@ final class NatsKvStore implements Store {
   private final Scans scans;
   private final Watches watches;
   private final Admin admin;
+  private final WatchRegistry registry;
   private final Clock clock = Clock.systemUTC();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -68,6 +70,7 @@ final class NatsKvStore implements Store {
     this.scans = new Scans(backend, nearCache);
     this.watches = new Watches(backend, registry);
     this.admin = new Admin(backend, acknowledged, registry);
+    this.registry = registry;
   }
 
   @Override
@@ -301,6 +304,23 @@ final class NatsKvStore implements Store {
     watches.close();
     nearCache.close();
     backend.close();
+  }
+
+  @Override
+  public String defaultDatabase() {
+    return addressing.defaultDatabase();
+  }
+
+  @Override
+  public StoreStats stats() {
+    boolean connected =
+        !closed.get() && backend.connection.getStatus() == Connection.Status.CONNECTED;
+    return StoreStats.builder("nats")
+        .connected(connected)
+        .reconnects(backend.connection.getStatistics().getReconnects())
+        .openWatches(registry.size())
+        .nearCache(nearCache.entries(), nearCache.hits(), nearCache.misses())
+        .build();
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,11 +46,32 @@ final class NearCache {
   private final Set<String> databases;
   private final ConcurrentHashMap<String, Replica> replicas = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Object> starting = new ConcurrentHashMap<>();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
 
   NearCache(Backend backend, boolean all, Set<String> databases) {
     this.backend = backend;
     this.all = all;
     this.databases = Set.copyOf(databases);
+  }
+
+  /** Reads of a cached database answered from its synced replica. */
+  long hits() {
+    return hits.sum();
+  }
+
+  /** Reads of a cached database that went to the server: its replica was starting or failed. */
+  long misses() {
+    return misses.sum();
+  }
+
+  /** The entries of every replica. */
+  long entries() {
+    long n = 0;
+    for (Replica r : replicas.values()) {
+      n += r.size();
+    }
+    return n;
   }
 
   boolean enabledFor(String db) {
@@ -89,6 +111,13 @@ final class NearCache {
     if (!enabledFor(db)) {
       return null;
     }
+    Replica answering = findOrStart(bucket);
+    (answering != null ? hits : misses).increment();
+    return answering;
+  }
+
+  private @Nullable Replica findOrStart(Buckets.Bucket bucket) {
+    String db = bucket.name;
     Replica r = replicas.get(db);
     if (r != null && r.bucket.sameStream(bucket)) {
       return r.synced ? r : null;

@@ -20,6 +20,11 @@ final class WatchRegistry {
     running.remove(w);
   }
 
+  /** The number of watches not yet closed. */
+  int size() {
+    return running.size();
+  }
+
   /** Ends the watches of a bucket that was deleted. */
   void bucketDeleted(String db) {
     for (NatsWatch w : running) {

@@ -10,7 +10,10 @@ import dev.microstore.Record;
 import dev.microstore.Store;
 import org.junit.jupiter.api.Test;
 
-/** After {@link Store#close()} every method except {@code close} throws IllegalStateException. */
+/**
+ * After {@link Store#close()} every method except {@code close}, {@code stats} and {@code
+ * defaultDatabase} throws IllegalStateException; the stats then report the store disconnected.
+ */
 abstract class ClosedTests extends KitTests {
   ClosedTests(StoreContract kit) {
     super(kit);
@@ -24,6 +27,17 @@ abstract class ClosedTests extends KitTests {
     s.write(Record.of("k", "v"), to(db));
     s.close();
     return s;
+  }
+
+  @Test
+  void stats_beforeAndAfterClose_reportTheKindAndTheConnection() {
+    Store s = kit().openStore();
+    assertThat(s.stats().kind()).isNotEmpty();
+    assertThat(s.stats().connected()).isTrue();
+    assertThat(s.stats().openWatches()).isZero();
+    s.close();
+
+    assertThat(s.stats().connected()).isFalse();
   }
 
   @Test

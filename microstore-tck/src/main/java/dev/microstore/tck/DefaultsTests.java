@@ -43,6 +43,18 @@ abstract class DefaultsTests extends KitTests {
   }
 
   @Test
+  void defaults_defaultDatabase_isReportedByTheStore() {
+    String db = newDatabase();
+    Store s = kit().openStore(db, "");
+    try {
+      assertThat(s.defaultDatabase()).isEqualTo(db);
+      assertThat(store().defaultDatabase()).isEqualTo(DEFAULT_DATABASE);
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
   void defaults_defaultDatabase_notFoundNamesIt() {
     String db = newDatabase();
     Store s = kit().openStore(db, "");

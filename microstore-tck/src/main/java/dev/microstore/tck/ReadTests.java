@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.microstore.NotFoundException;
+import dev.microstore.ReadOptions;
 import dev.microstore.Record;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,30 @@ abstract class ReadTests extends KitTests {
     assertThat(r.key()).isEqualTo("k1");
     assertThat(r.valueAsString()).isEqualTo("v1");
     assertThat(r.metadata()).isEqualTo(Map.of("m", "x"));
+  }
+
+  @Test
+  void find_presentKey_returnsItsRecord_absentKey_returnsEmpty() {
+    String db = newDatabase();
+    store().write(Record.of("k1", "v1"), to(db));
+
+    assertThat(store().find("k1", from(db))).map(Record::valueAsString).contains("v1");
+    assertThat(store().find("absent", from(db))).isEmpty();
+    assertThat(store().find("absent")).isEmpty();
+    String missing = newDatabase();
+    assertThat(store().find("k1", from(missing))).isEmpty();
+    assertThat(databases()).doesNotContain(missing);
+  }
+
+  @Test
+  void find_withPrefixOrSuffix_isRejectedNamingTheRule() {
+    assertThatThrownBy(() -> store().find("k", ReadOptions.builder().prefix().build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("prefix()")
+        .hasMessageContaining("exact");
+    assertThatThrownBy(() -> store().find("k", ReadOptions.builder().suffix().build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("suffix()");
   }
 
   @Test

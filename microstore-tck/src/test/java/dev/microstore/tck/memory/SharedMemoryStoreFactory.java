@@ -5,6 +5,7 @@ import dev.microstore.DeleteOptions;
 import dev.microstore.ListOptions;
 import dev.microstore.ReadOptions;
 import dev.microstore.Store;
+import dev.microstore.StoreStats;
 import dev.microstore.Stores;
 import dev.microstore.WriteOptions;
 import dev.microstore.tck.StoreFactory;
@@ -105,6 +106,10 @@ final class SharedMemoryStoreFactory implements StoreFactory {
           return System.identityHashCode(proxy);
         case "equals":
           return args != null && proxy == args[0];
+        case "defaultDatabase":
+          return database != null ? database : backing.defaultDatabase();
+        case "stats":
+          return stats();
         default:
           break;
       }
@@ -126,6 +131,17 @@ final class SharedMemoryStoreFactory implements StoreFactory {
       } catch (InvocationTargetException e) {
         throw e.getCause();
       }
+    }
+
+    /** The backing store's stats, disconnected once this view is closed. */
+    private StoreStats stats() {
+      StoreStats s = backing.stats();
+      return StoreStats.builder(s.kind())
+          .connected(!closed && s.connected())
+          .reconnects(s.reconnects())
+          .openWatches(s.openWatches())
+          .nearCache(s.nearCacheEntries(), s.nearCacheHits(), s.nearCacheMisses())
+          .build();
     }
 
     private @Nullable Object withDefaults(@Nullable Object arg) {

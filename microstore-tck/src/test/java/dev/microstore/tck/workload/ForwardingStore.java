@@ -117,4 +117,14 @@ class ForwardingStore implements Store {
   public String toString() {
     return getClass().getSimpleName() + "(" + delegate + ")";
   }
+
+  @Override
+  public String defaultDatabase() {
+    return delegate.defaultDatabase();
+  }
+
+  @Override
+  public dev.microstore.StoreStats stats() {
+    return delegate.stats();
+  }
 }
