@@ -67,6 +67,23 @@ public class MicrostoreCacheAutoConfiguration {
     return b.build();
   }
 
+  /** The caches' meters, when the application has Micrometer and Spring Boot's cache metrics. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {
+        "io.micrometer.core.instrument.binder.MeterBinder",
+        "org.springframework.boot.cache.metrics.CacheMeterBinderProvider"
+      })
+  static class CacheMetricsConfiguration {
+    CacheMetricsConfiguration() {}
+
+    @Bean
+    @ConditionalOnMissingBean(MicrostoreCacheMeterBinderProvider.class)
+    MicrostoreCacheMeterBinderProvider microstoreCacheMeterBinderProvider() {
+      return new MicrostoreCacheMeterBinderProvider();
+    }
+  }
+
   /** JSON values, when Jackson 3 is on the class path. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(JsonMapper.class)
