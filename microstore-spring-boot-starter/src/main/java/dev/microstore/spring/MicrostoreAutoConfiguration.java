@@ -28,9 +28,10 @@ import org.springframework.core.env.Environment;
 
 /**
  * Creates one {@link Store} bean from the {@code microstore.*} properties unless the application
- * defines its own, and closes it with the application context. For a NATS store the builder is
- * configured from {@code microstore.uri}, then from the separate properties (which override the
- * URI's parts), then handed to every {@link NatsStoreCustomizer} bean.
+ * defines its own, and closes it with the application context. A {@link
+ * MicrostoreConnectionDetails} bean's URI replaces {@code microstore.uri}. For a NATS store the
+ * builder is configured from {@code microstore.uri}, then from the separate properties (which
+ * override the URI's parts), then handed to every {@link NatsStoreCustomizer} bean.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
 @EnableConfigurationProperties(MicrostoreProperties.class)
@@ -58,10 +59,13 @@ public class MicrostoreAutoConfiguration {
         ObjectProvider<NatsStoreCustomizer> customizers,
         ObjectProvider<SslBundles> sslBundles,
         Environment environment,
-        NatsConnectionMonitor monitor) {
+        NatsConnectionMonitor monitor,
+        ObjectProvider<MicrostoreConnectionDetails> connectionDetails) {
+      MicrostoreConnectionDetails details = connectionDetails.getIfAvailable();
       Store store =
           open(
               properties,
+              details != null ? details.getUri() : properties.getUri(),
               () -> customizers.orderedStream().toList(),
               sslBundles::getIfAvailable,
               environment.getProperty("spring.application.name"),
@@ -74,11 +78,11 @@ public class MicrostoreAutoConfiguration {
   /** Opens the store the properties describe. */
   static Store open(
       MicrostoreProperties properties,
+      @Nullable String uri,
       java.util.function.Supplier<List<NatsStoreCustomizer>> customizers,
       java.util.function.Supplier<@Nullable SslBundles> sslBundles,
       @Nullable String applicationName,
       NatsConnectionMonitor monitor) {
-    String uri = properties.getUri();
     MicrostoreProperties.Nats nats = properties.getNats();
     if (uri != null && uri.isBlank()) {
       throw new InvalidMicrostoreConfigurationException(
