@@ -56,7 +56,7 @@ fi
 old="$(sed -n 's:^[[:space:]]*<version>\([^<]*\)</version>.*:\1:p' pom.xml | head -n 1)"
 [[ -n "$old" ]] || die "no <version> found in pom.xml"
 
-poms=(pom.xml */pom.xml)
+poms=(pom.xml */pom.xml examples/*/pom.xml)
 docs=(README.md docs/spring-boot.md)
 old_re="${old//./\\.}"
 

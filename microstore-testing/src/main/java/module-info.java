@@ -5,10 +5,6 @@
  * linearizability checker for Jepsen-style tests.
  */
 module dev.microstore.testing {
-  // only dev.microstore.testing.junit needs JUnit, and only its users load it
-  requires static transitive org.junit.jupiter.api;
-
   exports dev.microstore.testing;
   exports dev.microstore.testing.history;
-  exports dev.microstore.testing.junit;
 }

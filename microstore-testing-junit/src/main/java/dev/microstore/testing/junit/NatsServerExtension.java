@@ -35,6 +35,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>{@link #url()} starts the server if no test has yet (Spring evaluates dynamic properties
  * lazily, but another framework may ask earlier).
  */
+// them
 public final class NatsServerExtension
     implements BeforeAllCallback,
         AfterAllCallback,
