@@ -51,7 +51,7 @@ final class UiBrowse {
     DatabaseInfo i = info.get();
     body.append("<p class=\"muted\" id=\"database-info\">")
         .append(i.records())
-        .append(" entries · ")
+        .append(i.records() == 1 ? " entry · " : " entries · ")
         .append(i.bytes())
         .append(" bytes · history ")
         .append(i.history())

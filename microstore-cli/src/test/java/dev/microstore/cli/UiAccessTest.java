@@ -131,6 +131,23 @@ class UiAccessTest {
   }
 
   @Test
+  void newRecord_isCreatedOnlyWhenTheKeyIsAbsent() throws Exception {
+    String[] s = session();
+    String origin = "http://127.0.0.1:" + server.baseUri().getPort();
+    String form = "key=fresh&revision=0&ttl=1h&value=new&csrf=" + s[1];
+    assertThat(post("/db/db/record", form, "Cookie", s[0], "Origin", origin).statusCode())
+        .isEqualTo(303);
+    Record created =
+        store.read("fresh", dev.microstore.ReadOptions.builder().database("db").build()).get(0);
+    assertThat(created.valueAsString()).isEqualTo("new");
+    assertThat(created.expiry()).isPositive();
+    HttpResponse<String> again =
+        post("/db/db/record", form.replace("=new", "=again"), "Cookie", s[0], "Origin", origin);
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.body()).contains("id=\"conflict\"", "holds revision " + created.revision());
+  }
+
+  @Test
   void everyAnswer_carriesAStrictContentSecurityPolicy() throws Exception {
     String[] s = session();
     for (HttpResponse<String> r :

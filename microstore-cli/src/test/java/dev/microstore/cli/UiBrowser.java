@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -61,6 +62,7 @@ final class UiBrowser implements AutoCloseable {
         "--disable-component-update",
         "--disable-sync",
         "--disable-dev-shm-usage",
+        "--hide-scrollbars",
         "--window-size=1280,900",
         "--user-data-dir=" + profile);
     ChromeDriverService service =
@@ -110,7 +112,20 @@ final class UiBrowser implements AutoCloseable {
       folder = Path.of("").toAbsolutePath().getParent().resolve(folder);
     }
     Files.createDirectories(folder);
-    Files.write(folder.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+    // the whole page: the window grows to the page's height for the picture
+    Dimension window = driver.manage().window().getSize();
+    long height = (Long) driver.executeScript("return document.documentElement.scrollHeight");
+    driver
+        .manage()
+        .window()
+        .setSize(
+            new Dimension(window.getWidth(), (int) Math.max(height + 140, window.getHeight())));
+    try {
+      driver.executeScript("window.scrollTo(0, 0)");
+      Files.write(folder.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+    } finally {
+      driver.manage().window().setSize(window);
+    }
   }
 
   @Override

@@ -267,7 +267,9 @@ class UiBrowserTest {
 
     other.write(Record.of("k1", "changed by another client"), in(db));
     browser.await(Duration.ofSeconds(1), d -> liveText().contains("changed by another client"));
-    assertThat(browser.find("#keys tr[data-key=k1]").getAttribute("class")).contains("changed");
+    WebElement k1 = browser.find("#keys tr[data-key=k1]");
+    assertThat(k1.getAttribute("class")).contains("changed");
+    assertThat(k1.getText()).contains("changed by another client");
 
     browser.find("#live-toggle").click();
     browser.await(d -> "paused".equals(browser.find("#live").getAttribute("data-state")));

@@ -69,6 +69,37 @@
     el.classList.add("changed");
   }
 
+  // A key of the page that changed shows its new revision, size, time left and value.
+  function updateRow(row, change) {
+    var cells = row.cells;
+    if (cells.length < 5) {
+      return;
+    }
+    row.classList.toggle("deleted", change.op !== "put");
+    cells[1].textContent = change.revision;
+    if (change.op !== "put") {
+      cells[2].textContent = "";
+      cells[3].textContent = change.op === "expire" ? "expired" : "deleted";
+      cells[4].textContent = "";
+      return;
+    }
+    cells[2].textContent = atob(change.value_base64).length;
+    cells[3].textContent = "";
+    if (change.expiry_seconds === null) {
+      var never = document.createElement("span");
+      never.className = "muted";
+      never.textContent = "never";
+      cells[3].appendChild(never);
+    } else {
+      var countdown = document.createElement("span");
+      countdown.className = "countdown";
+      countdown.dataset.deadline = String(Date.now() + change.expiry_seconds * 1000);
+      cells[3].appendChild(countdown);
+    }
+    var text = change.value === null ? "(binary)" : change.value.replace(/\s+/g, " ").trim();
+    cells[4].textContent = text.length > 80 ? text.slice(0, 79) + "…" : text;
+  }
+
   function startLiveFeed(panel) {
     var list = document.getElementById("live-events");
     var state = document.getElementById("live-state");
@@ -119,6 +150,7 @@
       }
       var row = findRow(change.key);
       if (row) {
+        updateRow(row, change);
         highlight(row);
       }
     }
