@@ -41,7 +41,7 @@ final class UiBrowse {
     if (info.isEmpty()) {
       throw UiException.notFound("Database \"" + db + "\" does not exist.");
     }
-    String table = blankToNull(r.param("table"));
+    String table = r.optional("table");
     String prefix = r.param("prefix") == null ? "" : r.param("prefix");
     int limit = r.intParam("limit", DEFAULT_PAGE, 1, MAX_PAGE);
     int offset = r.intParam("offset", 0, 0, Integer.MAX_VALUE);
@@ -282,9 +282,5 @@ final class UiBrowse {
         + "\"><h2>Live <span id=\"live-state\">connecting…</span></h2>"
         + "<button type=\"button\" id=\"live-toggle\">Pause</button>"
         + "<ol id=\"live-events\"></ol></aside>";
-  }
-
-  private static @Nullable String blankToNull(@Nullable String s) {
-    return s == null || s.isBlank() ? null : s;
   }
 }

@@ -48,7 +48,7 @@ final class UiRecordPage {
 
   void page(UiRequest r, UiAccess.Session session, String db) throws IOException {
     String key = r.required("key");
-    String table = blankToNull(r.param("table"));
+    String table = r.optional("table");
     Record rec = current(db, table, key);
     if (rec == null) {
       throw UiException.notFound(
@@ -92,7 +92,7 @@ final class UiRecordPage {
 
   void save(UiRequest r, UiAccess.Session session, String db) throws IOException {
     String key = r.required("key");
-    String table = blankToNull(r.param("table"));
+    String table = r.optional("table");
     long expected = r.longParam("revision", 0);
     String value = r.param("value") == null ? "" : r.param("value");
     String ttlText = r.param("ttl");
@@ -136,7 +136,7 @@ final class UiRecordPage {
 
   void delete(UiRequest r, String db) throws IOException {
     String key = r.required("key");
-    String table = blankToNull(r.param("table"));
+    String table = r.optional("table");
     long expected = r.longParam("revision", 0);
     DeleteOptions.Builder options = DeleteOptions.builder().database(db);
     if (table != null) {
@@ -324,9 +324,5 @@ final class UiRecordPage {
 
   private static String hidden(String name, String value) {
     return "<input type=\"hidden\" name=\"" + name + "\" value=\"" + UiHtml.text(value) + "\">";
-  }
-
-  private static @Nullable String blankToNull(@Nullable String s) {
-    return s == null || s.isBlank() ? null : s;
   }
 }

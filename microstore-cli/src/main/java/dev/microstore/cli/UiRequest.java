@@ -87,6 +87,12 @@ final class UiRequest {
     return changes() ? form().get(name) : null;
   }
 
+  /** A parameter, or null when it is absent or blank. */
+  @Nullable String optional(String name) throws IOException {
+    String value = param(name);
+    return value == null || value.isBlank() ? null : value;
+  }
+
   /** A parameter that must be there and not be blank. */
   String required(String name) throws IOException {
     String value = param(name);

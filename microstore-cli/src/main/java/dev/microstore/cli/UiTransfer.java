@@ -29,7 +29,7 @@ final class UiTransfer {
   }
 
   void export(UiRequest r, String db) throws IOException {
-    String table = blank(r.param("table"));
+    String table = r.optional("table");
     String prefix = r.param("prefix");
     ListOptions.Builder options = ListOptions.builder().database(db);
     if (table != null) {
@@ -51,7 +51,7 @@ final class UiTransfer {
   }
 
   void importLines(UiRequest r, String db) throws IOException {
-    String table = blank(r.param("table"));
+    String table = r.optional("table");
     String lines = r.param("lines");
     List<Record> records = new ArrayList<>();
     if (lines != null) {
@@ -81,9 +81,5 @@ final class UiTransfer {
     q.put("table", table);
     q.put("imported", records.size());
     r.redirect(UiHtml.databasePath(db, "", q));
-  }
-
-  private static @Nullable String blank(@Nullable String s) {
-    return s == null || s.isBlank() ? null : s;
   }
 }
