@@ -16,6 +16,7 @@ module dev.microstore.cli {
   requires io.nats.jnats;
   requires info.picocli;
   requires java.management;
+  requires jdk.httpserver;
   requires static org.jspecify;
 
   // picocli sets the annotated option and parameter fields of the commands by reflection

@@ -43,6 +43,7 @@ import picocli.CommandLine.ScopeType;
       ImportCommand.class,
       ApplyCommand.class,
       ServerCommand.class,
+      UiCommand.class,
       DemoCommand.class,
       BenchCommand.class
     })
