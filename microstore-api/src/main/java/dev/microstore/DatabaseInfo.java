@@ -13,9 +13,10 @@ public final class DatabaseInfo {
   private final int history;
   private final String storage;
   private final int replicas;
+  private final long lastRevision;
 
   /**
-   * Creates the info; stores create it, users read it.
+   * Creates the info without a last revision ({@link #lastRevision()} 0).
    *
    * @param name the database name
    * @param records the number of stored entries (for NATS: messages, delete markers and kept
@@ -34,6 +35,32 @@ public final class DatabaseInfo {
       int history,
       String storage,
       int replicas) {
+    this(name, records, bytes, ttl, history, storage, replicas, 0);
+  }
+
+  /**
+   * Creates the info; stores create it, users read it.
+   *
+   * @param name the database name
+   * @param records the number of stored entries (for NATS: messages, delete markers and kept
+   *     history included)
+   * @param bytes the bytes stored
+   * @param ttl the database-wide time to live, zero for none
+   * @param history how many revisions per key are kept
+   * @param storage where data lives: {@code file} or {@code memory}
+   * @param replicas the number of replicas
+   * @param lastRevision the revision of the database's latest change, 0 for none
+   * @throws IllegalArgumentException if {@code lastRevision} is negative
+   */
+  public DatabaseInfo(
+      String name,
+      long records,
+      long bytes,
+      Duration ttl,
+      int history,
+      String storage,
+      int replicas,
+      long lastRevision) {
     this.name = Objects.requireNonNull(name, "name");
     this.records = records;
     this.bytes = bytes;
@@ -41,6 +68,11 @@ public final class DatabaseInfo {
     this.history = history;
     this.storage = Objects.requireNonNull(storage, "storage");
     this.replicas = replicas;
+    if (lastRevision < 0) {
+      throw new IllegalArgumentException(
+          "lastRevision " + lastRevision + " is invalid: a revision is zero or more");
+    }
+    this.lastRevision = lastRevision;
   }
 
   /**
@@ -106,6 +138,17 @@ public final class DatabaseInfo {
     return replicas;
   }
 
+  /**
+   * The revision of the database's latest change (a write, a delete, an expiry marker): a watch
+   * {@linkplain WatchOptions.Builder#fromRevision(long) from} the revision after it sees every
+   * change made since this info was read.
+   *
+   * @return the revision, 0 when the database has had no change or the store does not tell
+   */
+  public long lastRevision() {
+    return lastRevision;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     if (!(o instanceof DatabaseInfo)) {
@@ -116,6 +159,7 @@ public final class DatabaseInfo {
         && bytes == d.bytes
         && history == d.history
         && replicas == d.replicas
+        && lastRevision == d.lastRevision
         && name.equals(d.name)
         && ttl.equals(d.ttl)
         && storage.equals(d.storage);
@@ -123,7 +167,7 @@ public final class DatabaseInfo {
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, records, bytes, ttl, history, storage, replicas);
+    return Objects.hash(name, records, bytes, ttl, history, storage, replicas, lastRevision);
   }
 
   @Override
@@ -142,6 +186,8 @@ public final class DatabaseInfo {
         + storage
         + ", replicas="
         + replicas
+        + ", lastRevision="
+        + lastRevision
         + "}";
   }
 }

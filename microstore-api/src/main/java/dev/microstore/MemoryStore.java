@@ -956,7 +956,7 @@ final class MemoryStore implements Store {
                 }
               }
               return new DatabaseInfo(
-                  database, count, bytes, Duration.ZERO, historyDepth, "memory", 1);
+                  database, count, bytes, Duration.ZERO, historyDepth, "memory", 1, at);
             }));
   }
 

@@ -77,7 +77,7 @@ final class UiBrowse {
     if (!readOnly) {
       body.append(newRecordForm(db, table, session));
     }
-    body.append("</div>").append(liveFeed(db, table)).append("</div>");
+    body.append("</div>").append(liveFeed(db, table, info.get().lastRevision())).append("</div>");
     r.html(200, UiHtml.page(db, session, readOnly, UiHtml.databaseCrumb(db), body.toString()));
   }
 
@@ -272,10 +272,16 @@ final class UiBrowse {
         + "<button>Create</button></form></details>";
   }
 
-  private static String liveFeed(String db, @Nullable String table) {
+  /**
+   * The live panel; its feed starts after {@code lastRevision}, the database's revision when the
+   * page was made, so a change between the page and the feed's start is shown too.
+   */
+  private static String liveFeed(String db, @Nullable String table, long lastRevision) {
     Map<String, @Nullable Object> t = new LinkedHashMap<>();
     t.put("table", table);
-    return "<aside id=\"live\" data-state=\"connecting\" data-events=\""
+    return "<aside id=\"live\" data-state=\"connecting\" data-revision=\""
+        + lastRevision
+        + "\" data-events=\""
         + UiHtml.text(UiHtml.databasePath(db, "/events", t))
         + "\" data-record=\""
         + UiHtml.text(UiHtml.databasePath(db, "/record", t))

@@ -22,10 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link RecordJson} writes it; a watch failure is an event {@code failure} and ends the feed.
  *
  * <p>The watch runs before the answer's headers are sent, so every change after the browser's
- * {@code open} event is delivered. A resumed feed ({@code ?from=N}, or the browser's {@code
- * Last-Event-ID} when it reconnects by itself) starts at that revision, so a pause loses nothing
- * the database still holds. A comment is sent when nothing happened for a heartbeat, so a browser
- * that went away is noticed (the write fails) and its watch closed within a heartbeat or two.
+ * {@code open} event is delivered. The page asks for the changes after the database's revision when
+ * it was made ({@code ?from=N}); a resumed feed ({@code ?from=N}, or the browser's {@code
+ * Last-Event-ID} when it reconnects by itself, whichever is later) starts at that revision, so a
+ * pause loses nothing the database still holds. A comment is sent when nothing happened for a
+ * heartbeat, so a browser that went away is noticed (the write fails) and its watch closed within a
+ * heartbeat or two.
  */
 final class UiLiveFeed {
   /** Changes waiting for a slow browser; past this the feed ends and the browser resumes it. */
@@ -55,8 +57,9 @@ final class UiLiveFeed {
     String table = r.param("table");
     long from = r.longParam("from", 0);
     String lastEventId = r.header("Last-Event-ID");
-    if (from == 0 && lastEventId != null && lastEventId.matches("\\d{1,18}")) {
-      from = Long.parseLong(lastEventId) + 1;
+    if (lastEventId != null && lastEventId.matches("\\d{1,18}")) {
+      // the browser reconnecting by itself repeats the first URL: the last event it saw wins
+      from = Math.max(from, Long.parseLong(lastEventId) + 1);
     }
     WatchOptions.Builder options = WatchOptions.builder().database(db);
     if (table != null && !table.isBlank()) {

@@ -185,4 +185,32 @@ class UiAccessTest {
         .pollingEvery(Duration.ofMillis(20))
         .until(u -> u.openFeeds() == 0);
   }
+
+  @Test
+  void aChangeBetweenThePageAndItsFeed_isStillShown() throws Exception {
+    String[] s = session();
+    String page = get("/db/db", "Cookie", s[0]).body();
+    Matcher revision = Pattern.compile("data-revision=\"(\\d+)\"").matcher(page);
+    assertThat(revision.find()).isTrue();
+    long shown = Long.parseLong(revision.group(1));
+    assertThat(shown).isEqualTo(store.info("db").orElseThrow().lastRevision());
+
+    // written after the page was made, before its feed starts
+    store.write(Record.of("between", "v"), WriteOptions.builder().database("db").build());
+    HttpResponse<InputStream> feed =
+        http.send(
+            HttpRequest.newBuilder(server.baseUri().resolve("/db/db/events?from=" + (shown + 1)))
+                .header("Cookie", s[0])
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    try (java.io.BufferedReader lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(feed.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null && !line.startsWith("data:")) {
+        // the comment and the event's name and id come first
+      }
+      assertThat(line).contains("\"key\":\"between\"");
+    }
+  }
 }

@@ -74,7 +74,8 @@ final class Admin {
               st.getTtl() == null ? Duration.ZERO : st.getTtl(),
               (int) st.getMaxHistoryPerKey(),
               st.getStorageType() == StorageType.Memory ? "memory" : "file",
-              st.getReplicas()));
+              st.getReplicas(),
+              st.getBackingStreamInfo().getStreamState().getLastSequence()));
     } catch (IOException | JetStreamApiException | RuntimeException e) {
       if (NatsErrors.apiCode(e) == NatsErrors.STREAM_NOT_FOUND) {
         return Optional.empty();

@@ -3,7 +3,12 @@ package dev.microstore.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.microstore.ChangeEvent;
+import dev.microstore.DatabaseInfo;
 import dev.microstore.NotFoundException;
+import dev.microstore.Record;
+import dev.microstore.Watch;
+import dev.microstore.WatchOptions;
 import org.junit.jupiter.api.Test;
 
 /** Listing databases and deleting whole databases. */
@@ -23,6 +28,34 @@ abstract class DatabaseTests extends KitTests {
     writeKeys(b, "t", "k");
 
     assertThat(databases()).isSorted().containsSubsequence(a, b, c);
+  }
+
+  @Test
+  void info_lastRevision_isTheLatestChangesRevision_andAWatchFromTheNextSeesWhatFollows()
+      throws Exception {
+    String db = newDatabase();
+    store().write(Record.of("a", "1"), to(db));
+    long second = store().write(Record.of("b", "2"), to(db));
+    assertThat(store().info(db)).map(DatabaseInfo::lastRevision).contains(second);
+
+    long afterInfo = store().info(db).orElseThrow().lastRevision();
+    long third = store().write(Record.of("c", "3"), to(db));
+    java.util.concurrent.BlockingQueue<ChangeEvent> seen =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    Watch w =
+        store()
+            .watch(
+                WatchOptions.builder().database(db).fromRevision(afterInfo + 1).build(), seen::add);
+    try {
+      ChangeEvent first = seen.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(first).isNotNull();
+      assertThat(first.key()).isEqualTo("c");
+      assertThat(first.revision()).isEqualTo(third);
+    } finally {
+      w.close();
+    }
+    store().delete("a", deleteFrom(db));
+    assertThat(store().info(db).orElseThrow().lastRevision()).isGreaterThan(third);
   }
 
   @Test

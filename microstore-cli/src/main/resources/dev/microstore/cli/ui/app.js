@@ -105,7 +105,8 @@
     var state = document.getElementById("live-state");
     var toggle = document.getElementById("live-toggle");
     var source = null;
-    var lastRevision = 0;
+    // the database's revision when the page was made: the feed starts after it
+    var lastRevision = Number(panel.dataset.revision || 0);
 
     function setState(name, text) {
       panel.dataset.state = name;
