@@ -16,6 +16,9 @@ module dev.microstore.cli {
   requires io.nats.jnats;
   requires info.picocli;
   requires java.management;
+  // bench --scale draws its chart with JFreeChart (an automatic module) on a headless AWT
+  requires java.desktop;
+  requires org.jfree.jfreechart;
   requires static org.jspecify;
 
   // picocli sets the annotated option and parameter fields of the commands by reflection
