@@ -181,7 +181,14 @@ final class BenchCommand extends BaseCommand {
                 + machine);
     BenchScale bench =
         new BenchScale(
-            sizes, quick ? 1 : 2, quick ? 2 : 5, raw, () -> root().natsStore(servers), out());
+            sizes,
+            quick ? 1 : 2,
+            quick ? 2 : 5,
+            raw,
+            // a pass over a million keys, or deleting them, may keep the server busy for longer
+            // than the default 5 s
+            () -> root().natsStore(servers).timeout(BenchScale.TIMEOUT),
+            out());
     BenchScale.Report report = bench.run();
     out().println();
     BenchScale.printTable(report, out());

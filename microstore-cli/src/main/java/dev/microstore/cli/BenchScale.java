@@ -7,8 +7,11 @@ import dev.microstore.Store;
 import dev.microstore.WriteOptions;
 import dev.microstore.nats.NatsStore;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
+import io.nats.client.KeyValueOptions;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +43,9 @@ final class BenchScale {
 
   static final List<Integer> DEFAULT_SIZES = List.of(10_000, 100_000, 1_000_000);
   static final List<Integer> QUICK_SIZES = List.of(200, 2_000);
+
+  /** How long the bench's stores wait for the server: passes over a million keys are long. */
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private static final int VALUE_SIZE = 16;
 
@@ -170,10 +176,8 @@ final class BenchScale {
     List<Fill> fills = new ArrayList<>();
     List<Measurement> points = new ArrayList<>();
     try (Store store = builder.get().build()) {
+      deleteIfPresent(store);
       try {
-        if (store.databases().contains(DB)) {
-          store.deleteDatabase(DB);
-        }
         int filled = 0;
         for (int size : sizes) {
           out.printf(Locale.ROOT, "scale %,d keys: filling ...%n", size);
@@ -184,13 +188,24 @@ final class BenchScale {
           filled = size;
           measure(store, size, points);
         }
-      } finally {
-        if (store.databases().contains(DB)) {
-          store.deleteDatabase(DB);
+      } catch (Exception e) {
+        // the measurement's failure is the one to report, not a failure to clean up after it
+        try {
+          deleteIfPresent(store);
+        } catch (RuntimeException cleanup) {
+          e.addSuppressed(cleanup);
         }
+        throw e;
       }
+      deleteIfPresent(store);
     }
     return new Report(sizes, warmups, runs, fills, points);
+  }
+
+  private static void deleteIfPresent(Store store) {
+    if (store.databases().contains(DB)) {
+      store.deleteDatabase(DB);
+    }
   }
 
   /** The name of table {@code t}: {@code t00} to {@code t99}. */
@@ -223,7 +238,14 @@ final class BenchScale {
     int expected = size / TABLES;
     ReadOptions prefix = ReadOptions.builder().database(DB).table(table).prefix().build();
     ListOptions list = ListOptions.builder().database(DB).table(table).build();
-    KeyValue kv = raw.keyValue(DB);
+    // keys() starts with a consumer whose creation, on a bucket of a million keys, keeps the server
+    // busy for longer than jnats' default request timeout
+    KeyValue kv =
+        raw.keyValue(
+            DB,
+            KeyValueOptions.builder()
+                .jetStreamOptions(JetStreamOptions.builder().requestTimeout(TIMEOUT).build())
+                .build());
     String rawPrefix = table + "_";
     try (Store cached = builder.get().nearCache(DB).build()) {
       Map<Method, Way> reads = new LinkedHashMap<>();
