@@ -109,7 +109,13 @@ final class BenchCommand extends BaseCommand {
     NatsServerBinary binary = NatsServerInstaller.ensureBinary(environment(), err());
     Path data = environment().resolve(DATA_DIR).normalize();
     DemoCommand.deleteRecursively(data);
-    try (NatsServer server = NatsServer.builder().binary(binary).storeDir(data).start()) {
+    NatsServer.Builder serverBuilder = NatsServer.builder().binary(binary).storeDir(data);
+    if (scale) {
+      // keys() of a million keys on a loaded machine: with the default 64 MB the server cut the
+      // client as a slow consumer, and keys() then returned part of the keys
+      serverBuilder.extraConfig("max_pending: " + BenchScale.SERVER_MAX_PENDING);
+    }
+    try (NatsServer server = serverBuilder.start()) {
       out().println("started nats-server " + binary.version() + " at " + server.url());
       return run(List.of(server.url()));
     } finally {

@@ -47,6 +47,12 @@ final class BenchScale {
   /** How long the bench's stores wait for the server: passes over a million keys are long. */
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+  /**
+   * The most a server the scale bench starts queues for a client before cutting it as a slow
+   * consumer (nats-server's {@code max_pending}, default 64 MB).
+   */
+  static final String SERVER_MAX_PENDING = "512MB";
+
   private static final int VALUE_SIZE = 16;
 
   /** The two operations measured at each size. */
