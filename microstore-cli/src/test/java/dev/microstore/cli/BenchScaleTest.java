@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.microstore.internal.Json;
 import dev.microstore.testing.NatsServer;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -79,6 +82,24 @@ class BenchScaleTest {
 
       assertThat(cli.run("databases").out()).doesNotContain(BenchScale.DB);
     }
+  }
+
+  @Test
+  void benchHelp_describesTheScaleMode_withoutFormatWarnings() {
+    // picocli reports a description it cannot format on System.err, not on the command's stream
+    PrintStream systemErr = System.err;
+    ByteArrayOutputStream picocliWarnings = new ByteArrayOutputStream();
+    Cli.Result r;
+    System.setErr(new PrintStream(picocliWarnings, true, StandardCharsets.UTF_8));
+    try {
+      r = Cli.with().run("bench", "--help");
+    } finally {
+      System.setErr(systemErr);
+    }
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("a prefix read (1 % of the keys)").contains("--scale-sizes");
+    assertThat(picocliWarnings.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 
   @Test
