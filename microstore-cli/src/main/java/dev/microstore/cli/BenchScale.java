@@ -205,7 +205,7 @@ final class BenchScale {
       }
       deleteIfPresent(store);
     }
-    return new Report(sizes, warmups, runs, fills, points);
+    return new Report(sizes, warmups, runs, List.copyOf(fills), List.copyOf(points));
   }
 
   private static void deleteIfPresent(Store store) {
