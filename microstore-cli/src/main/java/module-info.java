@@ -17,6 +17,9 @@ module dev.microstore.cli {
   requires info.picocli;
   requires java.management;
   requires jdk.httpserver;
+  // bench --scale draws its chart with JFreeChart (an automatic module) on a headless AWT
+  requires java.desktop;
+  requires org.jfree.jfreechart;
   requires static org.jspecify;
 
   // picocli sets the annotated option and parameter fields of the commands by reflection

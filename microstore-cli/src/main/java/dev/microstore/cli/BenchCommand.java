@@ -27,17 +27,24 @@ import picocli.CommandLine.Option;
     name = "bench",
     header = "Measure the store against raw jnats, side by side.",
     description = {
-      "Starts its own nats-server (data under ./.microstore/bench, wiped first) unless --server is",
-      "given, prepares data in databases named bench-*, and runs each scenario alternating the",
-      "store and its baseline: exact-write and exact-read (vs KeyValue.put/get), near-cache-read",
-      "(vs a read without near cache), watch-latency (a write's acknowledgement to the watch",
-      "listener, vs KeyValue.watch), prefix-read (vs the Go plugin's keys() + one get per key),",
-      "bulk-write (vs sequential writes), list-table (vs keys() of the bucket), list-heap,",
-      "near-cache-prefix-read and near-cache-list-table (vs the same without near cache),",
-      "scan-heap (scanKeys vs list), async-write (vs publishAsync, same window) and cold-start",
-      "(Stores.open + a read, vs connect + KeyValue.get).",
-      "Ratio = microstore / baseline of the medians; lower is better. The bench databases are",
-      "deleted at the end."
+      "Starts its own nats-server (data under ./.microstore/bench, wiped first) unless",
+      "--server is given, prepares data in databases named bench-*, and runs each",
+      "scenario alternating the store and its baseline: exact-write and exact-read (vs",
+      "KeyValue.put/get), near-cache-read (vs a read without near cache),",
+      "watch-latency (a write's acknowledgement to the watch listener, vs",
+      "KeyValue.watch), prefix-read (vs the Go plugin's keys() + one get per key),",
+      "bulk-write (vs sequential writes), list-table (vs keys() of the bucket),",
+      "list-heap, near-cache-prefix-read and near-cache-list-table (vs the same",
+      "without near cache), scan-heap (scanKeys vs list), async-write (vs",
+      "publishAsync, same window) and cold-start (Stores.open + a read, vs connect +",
+      "KeyValue.get). Ratio = microstore / baseline of the medians; lower is better.",
+      "The bench databases are deleted at the end.",
+      "",
+      "With --scale, measures instead how a prefix read (1 %% of the keys) and the",
+      "list of a table grow with the bucket (10,000, 100,000 and 1,000,000 keys by",
+      "default), for the store, the store with a near cache and the Go plugin's",
+      "algorithm (keys() of the bucket, filtered; a get per key), and draws the",
+      "medians as a log-log PNG chart. It takes minutes: not for CI."
     })
 final class BenchCommand extends BaseCommand {
   static final String DATA_DIR = ".microstore/bench";
@@ -60,11 +67,42 @@ final class BenchCommand extends BaseCommand {
       description = "Run only these scenarios (comma-separated names).")
   List<String> only = new ArrayList<>();
 
+  @Option(
+      names = "--scale",
+      description =
+          "Measure prefix read and table list against bucket size instead of the scenarios,"
+              + " and draw a chart (see --scale-sizes, --chart).")
+  boolean scale;
+
+  @Option(
+      names = "--scale-sizes",
+      paramLabel = "KEYS",
+      split = ",",
+      description =
+          "Bucket sizes of --scale, multiples of 100 (default: 10000,100000,1000000;"
+              + " with --quick: 200,2000).")
+  List<Integer> scaleSizes = new ArrayList<>();
+
+  @Option(
+      names = "--chart",
+      paramLabel = "FILE",
+      description = "Where --scale writes its PNG chart (default: ${DEFAULT-VALUE}).")
+  Path chart = Path.of("bench-scale.png");
+
   @Override
   int execute() throws Exception {
     StoreOptions options = storeOptions();
     if (options.storeUri != null) {
       throw ExitException.invalidInput("bench measures the NATS store: use --server, not --store");
+    }
+    if (!scale && !scaleSizes.isEmpty()) {
+      throw ExitException.invalidInput("--scale-sizes is an option of --scale: add --scale");
+    }
+    if (scale && !only.isEmpty()) {
+      throw ExitException.invalidInput("--only chooses scenarios, --scale measures none: use one");
+    }
+    if (scale) {
+      BenchScale.sizes(scaleSizes.isEmpty() ? BenchScale.DEFAULT_SIZES : scaleSizes);
     }
     if (!options.servers.isEmpty()) {
       return run(options.servers);
@@ -72,7 +110,13 @@ final class BenchCommand extends BaseCommand {
     NatsServerBinary binary = NatsServerInstaller.ensureBinary(environment(), err());
     Path data = environment().resolve(DATA_DIR).normalize();
     DemoCommand.deleteRecursively(data);
-    try (NatsServer server = NatsServer.builder().binary(binary).storeDir(data).start()) {
+    NatsServer.Builder serverBuilder = NatsServer.builder().binary(binary).storeDir(data);
+    if (scale) {
+      // keys() of a million keys on a loaded machine: with the default 64 MB the server cut the
+      // client as a slow consumer, and keys() then returned part of the keys
+      serverBuilder.extraConfig("max_pending: " + BenchScale.SERVER_MAX_PENDING);
+    }
+    try (NatsServer server = serverBuilder.start()) {
       out().println("started nats-server " + binary.version() + " at " + server.url());
       return run(List.of(server.url()));
     } finally {
@@ -89,6 +133,9 @@ final class BenchCommand extends BaseCommand {
         };
     Connection raw = Nats.connect(rawOptions.get());
     try {
+      if (scale) {
+        return runScale(raw, servers);
+      }
       BenchScenarios scenarios =
           new BenchScenarios(
               quick ? BenchScenarios.Sizes.QUICK : BenchScenarios.Sizes.FULL,
@@ -118,6 +165,50 @@ final class BenchCommand extends BaseCommand {
     } finally {
       raw.close();
     }
+  }
+
+  private int runScale(Connection raw, List<String> servers) throws Exception {
+    List<Integer> sizes =
+        BenchScale.sizes(
+            !scaleSizes.isEmpty()
+                ? scaleSizes
+                : quick ? BenchScale.QUICK_SIZES : BenchScale.DEFAULT_SIZES);
+    String version = raw.getServerInfo().getVersion();
+    String machine =
+        Runtime.getRuntime().availableProcessors()
+            + " cores, Java "
+            + System.getProperty("java.version");
+    out()
+        .println(
+            "microstore bench --scale"
+                + (quick ? " --quick" : "")
+                + ": nats-server "
+                + version
+                + ", "
+                + machine);
+    BenchScale bench =
+        new BenchScale(
+            sizes,
+            quick ? 1 : 2,
+            quick ? 2 : 5,
+            raw,
+            // a pass over a million keys, or deleting them, may keep the server busy for longer
+            // than the default 5 s
+            () -> root().natsStore(servers).timeout(BenchScale.TIMEOUT),
+            out());
+    BenchScale.Report report = bench.run();
+    out().println();
+    BenchScale.printTable(report, out());
+    Path png = environment().resolve(chart.toString());
+    BenchScaleChart.write(
+        report,
+        "nats-server " + version + ", " + machine + "; median of " + report.runs() + " runs",
+        png);
+    out().println("wrote " + png);
+    if (json != null) {
+      writeJson(environment().resolve(json.toString()), BenchScale.json(report, version));
+    }
+    return ExitCodes.OK;
   }
 
   /** The servers as one store URI: {@code nats://a:4222,b:4222}. */
@@ -197,6 +288,10 @@ final class BenchCommand extends BaseCommand {
     doc.put("cores", (long) Runtime.getRuntime().availableProcessors());
     doc.put("java", System.getProperty("java.version"));
     doc.put("scenarios", scenarios);
+    writeJson(file, doc);
+  }
+
+  private void writeJson(Path file, Map<String, @Nullable Object> doc) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
