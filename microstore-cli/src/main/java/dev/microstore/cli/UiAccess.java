@@ -1,12 +1,15 @@
 package dev.microstore.cli;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,16 +52,21 @@ final class UiAccess {
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})(\\.\\d{1,3}){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]+(%[0-9a-z]+)?");
+  private static final String MACHINE_NAME = machineName();
 
   private final String accessToken = randomToken();
   private final AtomicBoolean accessTokenUsed = new AtomicBoolean();
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final String cookieName;
   private final boolean readOnly;
+  private final int port;
 
   UiAccess(int port, boolean readOnly) {
     this.cookieName = "microstore-ui-" + port;
     this.readOnly = readOnly;
+    this.port = port;
   }
 
   /** The one-time access token of the startup URL. */
@@ -77,6 +85,35 @@ final class UiAccess {
     // same-origin, not no-referrer: with no-referrer, browsers send "Origin: null" on form posts
     request.setHeader("Referrer-Policy", "same-origin");
     request.setHeader("Cache-Control", "no-store");
+    String host = request.header("Host");
+    if (!ownHost(host)) {
+      // a name that is not this machine's: a page of another site whose name was made to point
+      // here (DNS rebinding)
+      request.html(
+          403,
+          UiHtml.error(
+              403,
+              "Refused: this console answers at its own address only (an IP address, localhost or"
+                  + " this machine's name, port "
+                  + port
+                  + "), not at "
+                  + host
+                  + "."));
+      return null;
+    }
+    String site = request.header("Sec-Fetch-Site");
+    if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+      // another site's page (another port of this host is "same-site") embedding or calling this
+      // console: browsers send the session cookie of 127.0.0.1 along
+      request.html(
+          403,
+          UiHtml.error(
+              403,
+              "Refused: a page of another site (Sec-Fetch-Site: "
+                  + site
+                  + ") cannot use this console. Open the link that 'microstore ui' printed."));
+      return null;
+    }
     String token = request.query("token");
     if (token != null && !request.changes()) {
       if (!equal(token, accessToken) || !accessTokenUsed.compareAndSet(false, true)) {
@@ -135,6 +172,40 @@ final class UiAccess {
       return "Refused: the request lacks this session's CSRF token. Reload the page and try again.";
     }
     return null;
+  }
+
+  /**
+   * Whether a Host header names this console: its port, and an IP address, {@code localhost} or
+   * this machine's own name. A DNS-rebinding attack needs a name of the attacker's, which is none
+   * of these.
+   */
+  boolean ownHost(@Nullable String host) {
+    if (host == null) {
+      return false;
+    }
+    int colon = host.lastIndexOf(':');
+    if (colon < 0 || host.endsWith("]")) {
+      return false;
+    }
+    String name = host.substring(0, colon).toLowerCase(Locale.ROOT);
+    if (!host.substring(colon + 1).equals(Integer.toString(port))) {
+      return false;
+    }
+    if (name.equals("localhost") || IPV4.matcher(name).matches()) {
+      return true;
+    }
+    if (name.startsWith("[") && name.endsWith("]") && name.length() > 2) {
+      return IPV6.matcher(name.substring(1, name.length() - 1)).matches();
+    }
+    return name.equals(MACHINE_NAME);
+  }
+
+  private static String machineName() {
+    try {
+      return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
+    } catch (IOException e) {
+      return "localhost";
+    }
   }
 
   private @Nullable Session fromCookie(@Nullable String header) {

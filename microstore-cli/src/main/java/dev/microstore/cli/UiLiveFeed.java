@@ -33,6 +33,9 @@ final class UiLiveFeed {
   /** Changes waiting for a slow browser; past this the feed ends and the browser resumes it. */
   static final int MAX_PENDING = 10_000;
 
+  /** Feeds open at once; each holds a thread and a watch. */
+  static final int MAX_FEEDS = 16;
+
   private final Store store;
   private final Duration heartbeat;
   private final AtomicInteger open = new AtomicInteger();
@@ -54,6 +57,17 @@ final class UiLiveFeed {
   }
 
   void stream(UiRequest r, String db) throws IOException {
+    // a watch of a missing database would create it: a GET changes nothing
+    if (store.info(db).isEmpty()) {
+      throw UiException.notFound("Database \"" + db + "\" does not exist.");
+    }
+    if (open.get() >= MAX_FEEDS) {
+      throw new UiException(
+          429,
+          "Too many live feeds are open ("
+              + MAX_FEEDS
+              + "): close other pages of this console, then reload.");
+    }
     String table = r.param("table");
     long from = r.longParam("from", 0);
     String lastEventId = r.header("Last-Event-ID");

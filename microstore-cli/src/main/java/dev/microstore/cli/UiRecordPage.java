@@ -94,7 +94,8 @@ final class UiRecordPage {
     String key = r.required("key");
     String table = r.optional("table");
     long expected = r.longParam("revision", 0);
-    String value = r.param("value") == null ? "" : r.param("value");
+    // browsers send a text area's line breaks as CRLF: stored as the LF the page showed
+    String value = r.param("value") == null ? "" : r.param("value").replace("\r\n", "\n");
     String ttlText = r.param("ttl");
     Duration ttl =
         ttlText == null || ttlText.isBlank() ? Duration.ZERO : UiDatabases.duration(ttlText);
@@ -226,7 +227,9 @@ final class UiRecordPage {
           .append(UiHtml.csrfField(s))
           .append(hidden("key", rec.key()))
           .append(hidden("revision", Long.toString(rec.revision())))
-          .append("<label>value <textarea name=\"value\" id=\"edit-value\" rows=\"8\">")
+          // a newline right after <textarea> is dropped by the parser: a value's own first
+          // newline survives behind it
+          .append("<label>value <textarea name=\"value\" id=\"edit-value\" rows=\"8\">\n")
           .append(UiHtml.text(text))
           .append("</textarea></label><label>TTL <input name=\"ttl\" id=\"edit-ttl\" value=\"")
           .append(UiHtml.text(ttl))

@@ -15,6 +15,9 @@ final class UiValues {
   /** Values compared line by line are at most this many lines each; longer ones are not diffed. */
   static final int MAX_DIFF_LINES = 2000;
 
+  /** Values larger than this are shown without a diff. */
+  static final int MAX_DIFF_BYTES = 64 * 1024;
+
   private UiValues() {}
 
   /** What a value is shown as. */
@@ -140,9 +143,13 @@ final class UiValues {
   /**
    * The lines that changed from {@code older} to {@code newer} (as {@link #display} shows them),
    * with the unchanged lines between: a longest-common-subsequence diff. Null when either value has
-   * more than {@link #MAX_DIFF_LINES} lines.
+   * more than {@link #MAX_DIFF_LINES} lines or {@link #MAX_DIFF_BYTES} bytes (the diff's cost grows
+   * with their product, and any writer of the database chooses the values).
    */
   static @Nullable List<DiffLine> diff(byte[] older, byte[] newer) {
+    if (older.length > MAX_DIFF_BYTES || newer.length > MAX_DIFF_BYTES) {
+      return null;
+    }
     String[] a = display(older).split("\n", -1);
     String[] b = display(newer).split("\n", -1);
     if (a.length > MAX_DIFF_LINES || b.length > MAX_DIFF_LINES) {
@@ -177,7 +184,11 @@ final class UiValues {
   static String diffHtml(byte[] older, byte[] newer) {
     List<DiffLine> lines = diff(older, newer);
     if (lines == null) {
-      return "<p class=\"muted\">Too long to compare (over " + MAX_DIFF_LINES + " lines).</p>";
+      return "<p class=\"muted\">Too long to compare (over "
+          + MAX_DIFF_LINES
+          + " lines or "
+          + MAX_DIFF_BYTES / 1024
+          + " KiB).</p>";
     }
     StringBuilder sb = new StringBuilder("<pre class=\"diff\">");
     for (DiffLine line : lines) {

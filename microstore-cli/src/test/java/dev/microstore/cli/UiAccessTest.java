@@ -213,4 +213,77 @@ class UiAccessTest {
       assertThat(line).contains("\"key\":\"between\"");
     }
   }
+
+  /** Sends one request with the Host header given, over a plain socket; returns the status. */
+  private int statusWithHost(String host) throws Exception {
+    try (java.net.Socket socket =
+        new java.net.Socket(server.baseUri().getHost(), server.baseUri().getPort())) {
+      socket.setSoTimeout(5000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String status =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+              .readLine();
+      return Integer.parseInt(status.split(" ")[1]);
+    }
+  }
+
+  @Test
+  void aHostNameNotThisMachines_isRefused_againstDnsRebinding() throws Exception {
+    int port = server.baseUri().getPort();
+    assertThat(statusWithHost("evil.test:" + port)).isEqualTo(403);
+    assertThat(statusWithHost("127.0.0.1:" + (port + 1))).as("another port").isEqualTo(403);
+    assertThat(statusWithHost("127.0.0.1:" + port))
+        .as("no cookie: the token is asked")
+        .isEqualTo(401);
+    assertThat(statusWithHost("localhost:" + port)).isEqualTo(401);
+    assertThat(statusWithHost("[::1]:" + port)).isEqualTo(401);
+  }
+
+  @Test
+  void aPageOfAnotherSite_isRefused_evenWithTheSessionCookie() throws Exception {
+    String[] s = session();
+    assertThat(get("/", "Cookie", s[0], "Sec-Fetch-Site", "same-site").statusCode()).isEqualTo(403);
+    assertThat(get("/", "Cookie", s[0], "Sec-Fetch-Site", "cross-site").statusCode())
+        .isEqualTo(403);
+    assertThat(get("/", "Cookie", s[0], "Sec-Fetch-Site", "same-origin").statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void theFeedOfAMissingDatabase_is404_andCreatesNothing() throws Exception {
+    String[] s = session();
+    assertThat(get("/db/nothing-here/events", "Cookie", s[0]).statusCode()).isEqualTo(404);
+    assertThat(store.databases()).doesNotContain("nothing-here");
+  }
+
+  @Test
+  void theEditForm_keepsAValuesFirstNewline_andSavesLineBreaksAsShown() throws Exception {
+    store.write(
+        Record.of("lines", "\nsecond\nthird"), WriteOptions.builder().database("db").build());
+    String[] s = session();
+    String page = get("/db/db/record?key=lines", "Cookie", s[0]).body();
+    assertThat(page).contains("rows=\"8\">\n\nsecond\nthird</textarea>");
+
+    long revision =
+        store
+            .read("lines", dev.microstore.ReadOptions.builder().database("db").build())
+            .get(0)
+            .revision();
+    String origin = "http://127.0.0.1:" + server.baseUri().getPort();
+    String form = "key=lines&revision=" + revision + "&value=one%0D%0Atwo&csrf=" + s[1];
+    assertThat(post("/db/db/record", form, "Cookie", s[0], "Origin", origin).statusCode())
+        .isEqualTo(303);
+    assertThat(
+            store
+                .read("lines", dev.microstore.ReadOptions.builder().database("db").build())
+                .get(0)
+                .valueAsString())
+        .isEqualTo("one\ntwo");
+  }
 }

@@ -65,4 +65,12 @@ class UiValuesTest {
     assertThat(UiValues.preview(utf8("abcdef"), 4)).isEqualTo("abc…");
     assertThat(UiValues.preview(new byte[] {(byte) 0xff, 0}, 80)).isEqualTo("(2 bytes of binary)");
   }
+
+  @Test
+  void valuesOverTheDiffLimit_areNotCompared() {
+    byte[] big = new byte[UiValues.MAX_DIFF_BYTES + 1];
+    java.util.Arrays.fill(big, (byte) 'a');
+    assertThat(UiValues.diff(big, "a".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isNull();
+    assertThat(UiValues.diff("a".getBytes(java.nio.charset.StandardCharsets.UTF_8), big)).isNull();
+  }
 }
