@@ -81,9 +81,21 @@ class NatsWireCompatibilityTest {
           "{\"key\":\"Fobidden:|@..+\",\"data\":\"djM=\",\"metadata\":null}");
       enc.delete("IZXWE2LEMRSW4OT4IAXC4KY=");
 
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(10))
-          .until(() -> seen.size() == 2 && seenEncoded.size() == 2);
+      try {
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(10))
+            .until(() -> seen.size() == 2 && seenEncoded.size() == 2);
+      } catch (org.awaitility.core.ConditionTimeoutException missing) {
+        throw new AssertionError(
+            "both watches see their two changes; seen "
+                + seen
+                + " and "
+                + seenEncoded
+                + " (Go's put of users_alice: revision "
+                + put
+                + ")",
+            missing);
+      }
       assertThat(seen).containsExactly("PUT alice@" + put + " v1", "DELETE alice@" + (put + 2));
       assertThat(seenEncoded).containsExactly("PUT Fobidden:|@..+@1 v3", "DELETE Fobidden:|@..+@2");
     } finally {

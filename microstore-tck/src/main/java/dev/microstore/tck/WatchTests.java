@@ -96,6 +96,18 @@ abstract class WatchTests extends KitTests {
     }
   }
 
+  /** The key's history as {@code OP@revision}, or why it cannot be read (for failure messages). */
+  private String historyOrWhyNot(String db, String key) {
+    try {
+      return store().history(key, from(db)).stream()
+          .map(e -> e.op() + "@" + e.revision())
+          .collect(Collectors.toList())
+          .toString();
+    } catch (RuntimeException e) {
+      return "unreadable (" + e + ")";
+    }
+  }
+
   private static WatchOptions.Builder watching(String db) {
     return WatchOptions.builder().database(db);
   }
@@ -190,11 +202,28 @@ abstract class WatchTests extends KitTests {
 
     try (Watch w = store().watch(watching(db).build(), r);
         Store other = kit().openStore()) {
-      other.write(Record.of("k", "1"), to(db));
-      other.write(Record.of("k", "2"), to(db));
+      long first = other.write(Record.of("k", "1"), to(db));
+      long second = other.write(Record.of("k", "2"), to(db));
       other.delete("k", deleteFrom(db));
 
-      awaitSummary(r, "initial-done", "PUT k=1", "PUT k=2", "DELETE k");
+      try {
+        awaitSummary(r, "initial-done", "PUT k=1", "PUT k=2", "DELETE k");
+      } catch (AssertionError missing) {
+        // tell a change the watch lost from one the database never held
+        throw new AssertionError(
+            missing.getMessage()
+                + "\nthe writes returned revisions "
+                + first
+                + " and "
+                + second
+                + "; the watch delivered "
+                + r.events().stream()
+                    .map(e -> e.op() + "@" + e.revision())
+                    .collect(Collectors.toList())
+                + "; the database's history of k: "
+                + historyOrWhyNot(db, "k"),
+            missing);
+      }
     }
   }
 
