@@ -34,6 +34,36 @@ final class BenchHeap {
 
   private static double peakAboveIdle(
       Callable<Integer> r, int expected, String what, boolean collect) throws Exception {
+    Sampled<Integer> run = sample(r, collect);
+    check(run.result, expected, what);
+    return Math.max(0, run.peak - run.idle) / MIB;
+  }
+
+  /** The peak heap above idle while {@code r} runs, and the heap its result retains, in MiB. */
+  static double[] heapMiB(Callable<List<String>> r) throws Exception {
+    Sampled<List<String>> run = sample(r, false);
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long peak = Math.max(run.peak, memory.getHeapMemoryUsage().getUsed());
+    System.gc();
+    long retained = memory.getHeapMemoryUsage().getUsed() - run.idle;
+    if (run.result.isEmpty()) {
+      throw new IllegalStateException("the list was empty");
+    }
+    return new double[] {(peak - run.idle) / MIB, Math.max(0, retained) / MIB};
+  }
+
+  private static final double MIB = 1024.0 * 1024.0;
+
+  /**
+   * What {@code r} returned, the used heap after a collection before it, and the peak while it ran.
+   */
+  private record Sampled<T>(T result, long idle, long peak) {}
+
+  /**
+   * Runs {@code r} while a thread reads the used heap every millisecond, or, with {@code collect},
+   * asks for a collection and reads it every {@link #LIVE_SAMPLE_MILLIS} ms.
+   */
+  private static <T> Sampled<T> sample(Callable<T> r, boolean collect) throws Exception {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     System.gc();
     long idle = memory.getHeapMemoryUsage().getUsed();
@@ -57,54 +87,13 @@ final class BenchHeap {
             "microstore-bench-heap");
     sampler.setDaemon(true);
     sampler.start();
-    int got;
-    try {
-      got = r.call();
-    } finally {
-      running.set(false);
-      sampler.join();
-    }
-    check(got, expected, what);
-    return Math.max(0, peak.get() - idle) / (1024.0 * 1024.0);
-  }
-
-  /** The peak heap above idle while {@code r} runs, and the heap its result retains, in MiB. */
-  static double[] heapMiB(Callable<List<String>> r) throws Exception {
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    System.gc();
-    long idle = memory.getHeapMemoryUsage().getUsed();
-    AtomicLong peak = new AtomicLong(idle);
-    AtomicBoolean running = new AtomicBoolean(true);
-    Thread sampler =
-        new Thread(
-            () -> {
-              while (running.get()) {
-                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                  Thread.sleep(1); // a sampling interval, not synchronisation
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "microstore-bench-heap");
-    sampler.setDaemon(true);
-    sampler.start();
-    List<String> result;
+    T result;
     try {
       result = r.call();
     } finally {
       running.set(false);
       sampler.join();
     }
-    peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-    System.gc();
-    long retained = memory.getHeapMemoryUsage().getUsed() - idle;
-    double mib = 1024.0 * 1024.0;
-    double[] out = {(peak.get() - idle) / mib, Math.max(0, retained) / mib};
-    if (result.isEmpty()) {
-      throw new IllegalStateException("the list was empty");
-    }
-    return out;
+    return new Sampled<>(result, idle, peak.get());
   }
 }
