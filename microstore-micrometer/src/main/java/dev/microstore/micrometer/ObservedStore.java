@@ -55,6 +55,11 @@ final class ObservedStore implements Store {
     this.defaultDatabase = delegate.defaultDatabase();
   }
 
+  /** Whether {@code store} is already observed by {@code registry}. */
+  static boolean observedBy(Store store, ObservationRegistry registry) {
+    return store instanceof ObservedStore && ((ObservedStore) store).registry == registry;
+  }
+
   @Override
   public List<Record> read(String key, ReadOptions options) {
     String operation = requireNonNull(options, "options").exact() ? "read" : "read-matching";

@@ -45,8 +45,8 @@ public final class StoreObservations {
    * Observes every operation of {@code store}, named and tagged by {@code convention}.
    *
    * @param store the store to observe; closing the returned store closes it
-   * @param registry where observations go; {@link ObservationRegistry#NOOP} gives back {@code
-   *     store} itself
+   * @param registry where observations go; {@link ObservationRegistry#NOOP}, or a store this
+   *     registry already observes, gives back {@code store} itself (no call is observed twice)
    * @param convention names and tags the observations
    * @return the observed store
    */
@@ -55,7 +55,7 @@ public final class StoreObservations {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(convention, "convention");
-    if (registry.isNoop()) {
+    if (registry.isNoop() || ObservedStore.observedBy(store, registry)) {
       return store;
     }
     return new ObservedStore(store, registry, convention, DEFAULT);

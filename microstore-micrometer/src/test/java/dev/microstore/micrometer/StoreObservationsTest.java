@@ -263,6 +263,19 @@ class StoreObservationsTest {
   }
 
   @Test
+  void aStoreObservedTwiceByOneRegistry_isObservedOnce() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    ObservationRegistry observations = ObservationRegistry.create();
+    observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+    try (Store once = StoreObservations.observe(Stores.inMemory().build(), observations)) {
+      Store twice = StoreObservations.observe(once, observations);
+      assertThat(twice).isSameAs(once);
+      twice.write(Record.of("k", "v"));
+      assertThat(meters.get(DefaultStoreObservationConvention.NAME).timer().count()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aNoopRegistryGivesTheStoreBack() {
     try (Store store = Stores.inMemory().build()) {
       assertThat(StoreObservations.observe(store, ObservationRegistry.NOOP)).isSameAs(store);
